@@ -1,0 +1,122 @@
+"""Records (the items to annotate), model suggestions for them, and their embeddings."""
+
+import uuid
+from array import array
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.datasets.models import Dataset, Question, VectorSettings
+
+
+class RecordStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    COMPLETED = "completed", _("Completed")
+
+
+class Record(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.CASCADE, related_name="records", verbose_name=_("dataset")
+    )
+    external_id = models.CharField(_("external id"), max_length=2000, null=True, blank=True)
+    fields = models.JSONField(_("fields"), default=dict)
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RecordStatus.choices, default=RecordStatus.PENDING
+    )
+    inserted_at = models.DateTimeField(_("inserted at"), auto_now_add=True, db_index=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["inserted_at", "id"]
+        verbose_name = _("record")
+        verbose_name_plural = _("records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "external_id"], name="uniq_record_external_id"
+            )
+        ]
+        indexes = [
+            # Listing and the open work queue walk records in insertion order per dataset,
+            # optionally only those still pending.
+            models.Index(fields=["dataset", "inserted_at", "id"], name="record_dataset_order"),
+            models.Index(
+                fields=["dataset", "status", "inserted_at", "id"], name="record_dataset_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id or str(self.id)
+
+
+class SuggestionType(models.TextChoices):
+    MODEL = "model", _("Model")
+    HUMAN = "human", _("Human")
+
+
+class Suggestion(models.Model):
+    """A pre-filled answer to one question of one record, with who proposed it and how sure."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("record")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("question")
+    )
+    value = models.JSONField(_("value"))
+    # A float, or a list of floats matching a list value (one score per label/span).
+    score = models.JSONField(_("score"), null=True, blank=True)
+    agent = models.CharField(_("agent"), max_length=200, null=True, blank=True)
+    type = models.CharField(
+        _("type"), max_length=16, choices=SuggestionType.choices, null=True, blank=True
+    )
+    inserted_at = models.DateTimeField(_("inserted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "question"], name="uniq_suggestion_question")
+        ]
+        indexes = [models.Index(fields=["question"], name="suggestion_question")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.value!r}"
+
+
+class Vector(models.Model):
+    """An embedding of a record, stored as packed float32 (4 bytes per dimension)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="vectors", verbose_name=_("record")
+    )
+    vector_settings = models.ForeignKey(
+        VectorSettings,
+        on_delete=models.CASCADE,
+        related_name="vectors",
+        verbose_name=_("vector settings"),
+    )
+    value = models.BinaryField(_("value"))
+    inserted_at = models.DateTimeField(_("inserted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vector")
+        verbose_name_plural = _("vectors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "vector_settings"], name="uniq_vector_per_settings"
+            )
+        ]
+        indexes = [models.Index(fields=["vector_settings"], name="vector_settings_idx")]
+
+    @staticmethod
+    def pack(values: list[float]) -> bytes:
+        return array("f", values).tobytes()
+
+    def as_list(self) -> list[float]:
+        return array("f", bytes(self.value)).tolist()

@@ -1,0 +1,125 @@
+"""The named test world: two tenants.
+
+Workspace A: owner `olivia`, admin `adam`, annotators `ann1` and `ann2`.
+Workspace B: admin `bob` and annotator `outsider`.
+Factories are fixtures returning callables that make unique names by construction.
+"""
+
+import itertools
+
+import pytest
+from django.db import connection
+
+from apps.accounts.models import ApiKey, Role, User
+from apps.datasets import services as dataset_services
+from apps.workspaces.models import Workspace, WorkspaceMember
+
+_counter = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{next(_counter)}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def require_postgres():
+    """Skip a test that needs a real PostgreSQL server (row locks, concurrent transactions)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username=None, *, role=Role.ANNOTATOR, workspaces=(), password="pw-loam-123"):
+        user = User(username=username or unique("user"), role=role)
+        user.set_password(password)
+        user.save()
+        for workspace in workspaces:
+            WorkspaceMember.objects.create(workspace=workspace, user=user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_workspace(db):
+    def make(name=None):
+        return Workspace.objects.create(name=name or unique("ws"))
+
+    return make
+
+
+@pytest.fixture
+def api_key_for(db):
+    def make(user):
+        return ApiKey.issue(user=user)[1]
+
+    return make
+
+
+@pytest.fixture
+def world(make_user, make_workspace):
+    class World:
+        pass
+
+    w = World()
+    w.ws_a = make_workspace("workspace-a")
+    w.ws_b = make_workspace("workspace-b")
+    w.owner = make_user("olivia", role=Role.OWNER)
+    w.admin = make_user("adam", role=Role.ADMIN, workspaces=[w.ws_a])
+    w.ann1 = make_user("ann1", workspaces=[w.ws_a])
+    w.ann2 = make_user("ann2", workspaces=[w.ws_a])
+    w.admin_b = make_user("bob", role=Role.ADMIN, workspaces=[w.ws_b])
+    w.outsider = make_user("outsider", workspaces=[w.ws_b])
+    return w
+
+
+PREFERENCE_FIELDS = [
+    {"name": "prompt", "settings": {"type": "text", "use_markdown": False}},
+    {"name": "response-1", "settings": {"type": "text", "use_markdown": True}},
+    {"name": "response-2", "settings": {"type": "text", "use_markdown": True}},
+]
+PREFERENCE_QUESTIONS = [
+    {
+        "name": "response_ranking",
+        "required": True,
+        "settings": {"type": "rating", "options": [{"value": 1}, {"value": 2}, {"value": 3}]},
+    },
+    {
+        "name": "correct_response",
+        "required": False,
+        "settings": {"type": "text", "use_markdown": True},
+    },
+]
+
+
+@pytest.fixture
+def make_dataset(db):
+    """A dataset in `workspace`, published unless publish=False (the seed's preference task)."""
+
+    def make(
+        workspace,
+        *,
+        name=None,
+        fields=PREFERENCE_FIELDS,
+        questions=PREFERENCE_QUESTIONS,
+        publish=True,
+        **attrs,
+    ):
+        dataset = dataset_services.create_dataset(
+            workspace=workspace, name=name or unique("dataset"), **attrs
+        )
+        for field in fields:
+            dataset_services.add_field(dataset=dataset, **field)
+        for question in questions:
+            dataset_services.add_question(dataset=dataset, **question)
+        if publish:
+            dataset_services.publish_dataset(dataset=dataset)
+        return dataset
+
+    return make
