@@ -71,3 +71,7 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.items:
             raise ValidationFailed(self.items)
+
+
+class Conflict(ValidationFailed):
+    """The input is valid but clashes with what is stored (a duplicate name): HTTP 409."""

@@ -1,0 +1,92 @@
+"""Creating users: one service for the management command, the admin and the API."""
+
+import re
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import ApiKey, Role, User, hash_api_key
+from apps.datasets.errors import Conflict, Problems
+from apps.workspaces.models import Workspace, WorkspaceMember, workspace_name_validator
+
+# Argilla's server rule for usernames.
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-_]*$")
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    role: str = Role.ANNOTATOR,
+    password: str | None = None,
+    api_key: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    workspaces: list[str] = (),
+    check_password_strength: bool = False,
+) -> tuple[User, str, list[Workspace]]:
+    """Create a user with an API key (generated unless given) and workspace memberships.
+
+    Missing workspaces are created. Returns (user, clear API key, workspaces created).
+    """
+    problems = Problems()
+    if not isinstance(username, str) or not USERNAME_RE.match(username) or len(username) > 150:
+        problems.add(
+            ("username",),
+            _(
+                "%(name)r is not a valid username: start with a letter or digit, then use "
+                "letters, digits, '-' and '_'."
+            )
+            % {"name": username},
+        )
+    if role not in Role.values:
+        problems.add(
+            ("role",),
+            _("%(role)r is not a role; expected one of: %(roles)s.")
+            % {"role": role, "roles": ", ".join(Role.values)},
+        )
+    if password is not None and check_password_strength:
+        try:
+            validate_password(password, User(username=username))
+        except ValidationError as error:
+            problems.add(("password",), " ".join(error.messages))
+    if password is not None and not (8 <= len(password) <= 100):
+        problems.add(("password",), _("The password must be 8 to 100 characters."))
+    if api_key is not None and not api_key.strip():
+        problems.add(("api_key",), _("The API key must not be empty."))
+    for name in workspaces:
+        try:
+            workspace_name_validator(name)
+        except ValidationError:
+            problems.add(
+                ("workspace",), _("%(name)r is not a valid workspace name.") % {"name": name}
+            )
+    problems.raise_if_any()
+    if User.objects.filter(username=username).exists():
+        raise Conflict.single(
+            ("username",), _("A user named %(name)r already exists.") % {"name": username}
+        )
+    if api_key and ApiKey.objects.filter(hashed_key=hash_api_key(api_key)).exists():
+        raise Conflict.single(("api_key",), _("This API key is already in use; choose another."))
+
+    user = User(username=username, role=role, first_name=first_name, last_name=last_name)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    _key, clear_key = ApiKey.issue(user=user, key=api_key, name="default")
+    created = []
+    for name in workspaces:
+        workspace, was_created = Workspace.objects.get_or_create(name=name)
+        if was_created:
+            created.append(workspace)
+        WorkspaceMember.objects.get_or_create(workspace=workspace, user=user)
+    return user, clear_key, created

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from apps.datasets.demo import LOGINS, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo workspace, users and a published preference dataset (idempotent)."
+
+    def handle(self, *args, **options):
+        dataset, added = seed_demo()
+        total = dataset.records.count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo dataset {dataset.workspace.name}/{dataset.name}: "
+                f"{total} records ({added} added)."
+            )
+        )
+        self.stdout.write("Demo logins (development only):")
+        for login in LOGINS:
+            self.stdout.write(
+                f"  {login.role:<10} username={login.username}  password={login.password}  "
+                f"api_key={login.api_key}"
+            )
