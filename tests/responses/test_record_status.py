@@ -129,7 +129,10 @@ def test_concurrent_submissions_complete_the_record(require_postgres, world, mak
 
     assert errors == []
     statuses = list(
-        Record.objects.filter(dataset=dataset).values_list("status", flat=True).order_by().distinct()
+        Record.objects.filter(dataset=dataset)
+        .values_list("status", flat=True)
+        .order_by()
+        .distinct()
     )
     assert statuses == [RecordStatus.COMPLETED]
     assert Response.objects.filter(record__dataset=dataset, status="submitted").count() == 30
