@@ -159,7 +159,10 @@ class MetadataProperty(DatasetSetting):
 
 class VectorSettings(DatasetSetting):
     dataset = models.ForeignKey(
-        Dataset, on_delete=models.CASCADE, related_name="vectors_settings", verbose_name=_("dataset")
+        Dataset,
+        on_delete=models.CASCADE,
+        related_name="vectors_settings",
+        verbose_name=_("dataset"),
     )
     dimensions = models.PositiveIntegerField(_("dimensions"), validators=[MinValueValidator(1)])
 

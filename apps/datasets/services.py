@@ -197,6 +197,15 @@ def add_question(*, dataset: Dataset, **data) -> Question:
     """Add a question (name, settings, title, required, description) to a draft dataset."""
     _ensure_draft(dataset, _("Questions"))
     cleaned = sv.clean_question(data, fields=field_settings_by_name(dataset))
+    settings = cleaned["settings"]
+    if settings["type"] == "span" and any(
+        q.settings.get("field") == settings["field"]
+        for q in Question.objects.filter(dataset=dataset, settings__type="span")
+    ):
+        raise ValidationFailed.single(
+            ("settings", "field"),
+            _("The field %(field)r already has a span question.") % {"field": settings["field"]},
+        )
     return _create_setting(Question, dataset=dataset, kind=_("Question"), cleaned=cleaned)
 
 

@@ -114,6 +114,9 @@ class Vector(models.Model):
         ]
         indexes = [models.Index(fields=["vector_settings"], name="vector_settings_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.vector_settings_id} of {self.record_id}"
+
     @staticmethod
     def pack(values: list[float]) -> bytes:
         return array("f", values).tobytes()

@@ -168,3 +168,12 @@ def test_deleting_a_dataset_removes_records_and_responses(world, make_dataset):
     services.delete_dataset(dataset=dataset)
     assert not Record.objects.filter(pk=record.pk).exists()
     assert not Response.objects.filter(record_id=record.pk).exists()
+
+
+def test_one_span_question_per_field(world):
+    dataset = services.create_dataset(workspace=world.ws_a, name="two-spans")
+    services.add_field(dataset=dataset, name="text", settings=TEXT)
+    span = {"type": "span", "field": "text", "options": [{"value": "PER", "text": "Person"}]}
+    services.add_question(dataset=dataset, name="ents", settings=span)
+    with pytest.raises(ValidationFailed, match="already has a span question"):
+        services.add_question(dataset=dataset, name="more_ents", settings=span)
