@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "apps.datasets",
     "apps.records",
     "apps.responses",
+    "apps.api",
 ]
 
 MIDDLEWARE = [
@@ -175,7 +176,22 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "apps.api.renderers.ORJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["apps.api.renderers.ORJSONParser"],
+    "EXCEPTION_HANDLER": "apps.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Bulk record requests of 500 items with long texts are several MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LOAM_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
+LOAM_VERSION = "0.1.0"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Loam API",
     "DESCRIPTION": "Argilla-compatible /api/v1 plus Loam's own extensions.",

@@ -90,3 +90,21 @@ def create_user(
             created.append(workspace)
         WorkspaceMember.objects.get_or_create(workspace=workspace, user=user)
     return user, clear_key, created
+
+
+@transaction.atomic
+def update_user(*, user: User, **changes) -> User:
+    for attribute in ("first_name", "last_name", "role"):
+        if attribute in changes and changes[attribute] is not None:
+            setattr(user, attribute, changes[attribute])
+    if changes.get("password"):
+        user.set_password(changes["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def delete_user(*, user: User, actor: User) -> None:
+    if user.pk == actor.pk:
+        raise Conflict.single(("id",), _("You cannot delete yourself."))
+    user.delete()

@@ -76,4 +76,3 @@ def delete_response(*, response: Response) -> None:
     lock_records([record.pk])
     response.delete()
     _after_write(record)
-

@@ -53,7 +53,7 @@ def _check_need(user: User, need: Need) -> None:
         raise PermissionDenied(_("Only owners and admins can change this."))
 
 
-def _as_uuid(value) -> uuid.UUID:
+def as_uuid(value) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value
     try:
@@ -63,7 +63,7 @@ def _as_uuid(value) -> uuid.UUID:
 
 
 def access_workspace(user: User, workspace_id, *, need: Need = "view") -> Workspace:
-    workspace = workspaces_for(user).filter(pk=_as_uuid(workspace_id)).first()
+    workspace = workspaces_for(user).filter(pk=as_uuid(workspace_id)).first()
     if workspace is None:
         raise NotFound(_("Workspace not found."))
     _check_need(user, need)
@@ -71,9 +71,7 @@ def access_workspace(user: User, workspace_id, *, need: Need = "view") -> Worksp
 
 
 def access_dataset(user: User, dataset_id, *, need: Need = "view") -> Dataset:
-    dataset = (
-        datasets_for(user).select_related("workspace").filter(pk=_as_uuid(dataset_id)).first()
-    )
+    dataset = datasets_for(user).select_related("workspace").filter(pk=as_uuid(dataset_id)).first()
     if dataset is None:
         raise NotFound(_("Dataset not found."))
     _check_need(user, need)

@@ -1,0 +1,141 @@
+"""Users and `me` (Argilla /api/v1), plus the legacy /api/me and /api/users of argilla-v1."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from apps.accounts import services
+from apps.accounts.api.serializers import (
+    LegacyUserSerializer,
+    UserCreateSerializer,
+    UserSerializer,
+    UserUpdateSerializer,
+)
+from apps.accounts.selectors import users_visible_to
+from apps.api.permissions import IsOwner, IsOwnerOrAdmin
+from apps.workspaces.access import NotFound, as_uuid, workspaces_for
+from apps.workspaces.api.serializers import WorkspaceSerializer
+
+
+def _items(serializer_class, objects, **context):
+    return {"items": serializer_class(objects, many=True, context=context).data}
+
+
+def access_user(caller, user_id):
+    user = users_visible_to(caller).filter(pk=as_uuid(user_id)).first()
+    if user is None:
+        raise NotFound(_("User not found."))
+    return user
+
+
+class MeView(GenericAPIView):
+    serializer_class = UserSerializer
+
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)
+
+
+class LegacyMeView(GenericAPIView):
+    """argilla-v1 reads its own API key back from here; we echo the key it sent."""
+
+    serializer_class = LegacyUserSerializer
+
+    def get(self, request):
+        context = {"api_key": getattr(request, "api_key", None)}
+        return Response(LegacyUserSerializer(request.user, context=context).data)
+
+
+def _create_user(request):
+    body = UserCreateSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    data = body.validated_data
+    with transaction.atomic():
+        user, _key, _created = services.create_user(
+            username=data["username"],
+            role=data["role"],
+            password=data["password"],
+            first_name=data.get("first_name") or "",
+            last_name=data.get("last_name") or "",
+            workspaces=data.get("workspaces") or [],
+        )
+    return user
+
+
+class UsersView(GenericAPIView):
+    serializer_class = UserSerializer
+
+    def get_permissions(self):
+        return [IsOwner()] if self.request.method == "POST" else [IsOwnerOrAdmin()]
+
+    def get(self, request):
+        return Response(_items(UserSerializer, users_visible_to(request.user)))
+
+    @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
+    def post(self, request):
+        user = _create_user(request)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class UserDetailView(GenericAPIView):
+    serializer_class = UserSerializer
+
+    def get_permissions(self):
+        return (
+            [IsOwner()] if self.request.method in ("PATCH", "DELETE") else super().get_permissions()
+        )
+
+    def get(self, request, user_id):
+        return Response(UserSerializer(access_user(request.user, user_id)).data)
+
+    @extend_schema(request=UserUpdateSerializer)
+    def patch(self, request, user_id):
+        user = access_user(request.user, user_id)
+        body = UserUpdateSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        services.update_user(user=user, **body.validated_data)
+        return Response(UserSerializer(user).data)
+
+    def delete(self, request, user_id):
+        user = access_user(request.user, user_id)
+        data = UserSerializer(user).data
+        services.delete_user(user=user, actor=request.user)
+        return Response(data)
+
+
+class UserWorkspacesView(GenericAPIView):
+    serializer_class = WorkspaceSerializer
+
+    def get(self, request, user_id):
+        user = access_user(request.user, user_id)
+        visible = workspaces_for(request.user)
+        return Response(_items(WorkspaceSerializer, workspaces_for(user) & visible))
+
+
+class LegacyUsersView(GenericAPIView):
+    """argilla-v1 `rg.User.list()` and `rg.User.create()`: a bare array, and 200 on create."""
+
+    serializer_class = LegacyUserSerializer
+
+    def get_permissions(self):
+        return [IsOwner()] if self.request.method == "POST" else [IsOwnerOrAdmin()]
+
+    def get(self, request):
+        return Response(LegacyUserSerializer(users_visible_to(request.user), many=True).data)
+
+    @extend_schema(request=UserCreateSerializer, responses={200: LegacyUserSerializer})
+    def post(self, request):
+        return Response(LegacyUserSerializer(_create_user(request)).data)
+
+
+class LegacyUserDetailView(GenericAPIView):
+    serializer_class = LegacyUserSerializer
+    permission_classes = [IsOwner]
+
+    def delete(self, request, user_id):
+        user = access_user(request.user, user_id)
+        data = LegacyUserSerializer(user).data
+        services.delete_user(user=user, actor=request.user)
+        return Response(data)

@@ -1,0 +1,19 @@
+from django.db.models import Q, QuerySet
+
+from apps.accounts.models import Role, User
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    """Owners see everyone; admins the members of their workspaces; annotators themselves."""
+    if user.role == Role.OWNER:
+        return User.objects.order_by("date_joined")
+    if user.role == Role.ADMIN:
+        from apps.workspaces.models import Workspace
+
+        theirs = Workspace.objects.filter(memberships__user=user)
+        return (
+            User.objects.filter(Q(memberships__workspace__in=theirs) | Q(pk=user.pk))
+            .distinct()
+            .order_by("date_joined")
+        )
+    return User.objects.filter(pk=user.pk)

@@ -1,0 +1,34 @@
+"""orjson in and out: bulk bodies are large, and the standard json module is slow at them."""
+
+import orjson
+from django.conf import settings
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
+
+
+class ORJSONRenderer(BaseRenderer):
+    media_type = "application/json"
+    format = "json"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str)
+
+
+class ORJSONParser(BaseParser):
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        raw = stream.read() if stream is not None else b""
+        if len(raw) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise ParseError(_("The request body is too large."))
+        if not raw:
+            return {}
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise ParseError(_("Malformed JSON: %(error)s") % {"error": error}) from None

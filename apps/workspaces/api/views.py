@@ -1,0 +1,135 @@
+"""Workspaces and their members (Argilla /api/v1, plus argilla-v1's legacy /api paths)."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from apps.accounts.api.serializers import LegacyUserSerializer, UserSerializer
+from apps.accounts.models import User
+from apps.api.permissions import IsOwner
+from apps.datasets.errors import ValidationFailed
+from apps.workspaces import services
+from apps.workspaces.access import NotFound, access_workspace, as_uuid, workspaces_for
+from apps.workspaces.api.serializers import (
+    MemberCreateSerializer,
+    WorkspaceCreateSerializer,
+    WorkspaceSerializer,
+)
+
+
+def _user_or_422(user_id) -> User:
+    user = User.objects.filter(pk=as_uuid(user_id)).first()
+    if user is None:
+        raise ValidationFailed.single(("user_id",), _("No user with this id."))
+    return user
+
+
+def _members(workspace):
+    return User.objects.filter(memberships__workspace=workspace).order_by("date_joined")
+
+
+class MyWorkspacesView(GenericAPIView):
+    serializer_class = WorkspaceSerializer
+
+    def get(self, request):
+        workspaces = workspaces_for(request.user).order_by("inserted_at")
+        return Response({"items": WorkspaceSerializer(workspaces, many=True).data})
+
+
+class WorkspacesView(GenericAPIView):
+    serializer_class = WorkspaceSerializer
+    permission_classes = [IsOwner]
+    success_status = status.HTTP_201_CREATED
+
+    @extend_schema(request=WorkspaceCreateSerializer, responses={201: WorkspaceSerializer})
+    def post(self, request):
+        body = WorkspaceCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        workspace = services.create_workspace(name=body.validated_data["name"])
+        return Response(WorkspaceSerializer(workspace).data, status=self.success_status)
+
+
+class LegacyWorkspacesView(WorkspacesView):
+    """argilla-v1 expects 200, not 201, on create."""
+
+    success_status = status.HTTP_200_OK
+
+
+class WorkspaceDetailView(GenericAPIView):
+    serializer_class = WorkspaceSerializer
+
+    def get_permissions(self):
+        return [IsOwner()] if self.request.method == "DELETE" else super().get_permissions()
+
+    def get(self, request, workspace_id):
+        return Response(WorkspaceSerializer(access_workspace(request.user, workspace_id)).data)
+
+    def delete(self, request, workspace_id):
+        workspace = access_workspace(request.user, workspace_id)
+        data = WorkspaceSerializer(workspace).data
+        services.delete_workspace(workspace=workspace)
+        return Response(data)
+
+
+class WorkspaceUsersView(GenericAPIView):
+    serializer_class = UserSerializer
+    legacy = False
+
+    def get_permissions(self):
+        return [IsOwner()] if self.request.method == "POST" else super().get_permissions()
+
+    def get(self, request, workspace_id):
+        workspace = access_workspace(request.user, workspace_id, need="manage")
+        if self.legacy:
+            return Response(LegacyUserSerializer(_members(workspace), many=True).data)
+        return Response({"items": UserSerializer(_members(workspace), many=True).data})
+
+    @extend_schema(request=MemberCreateSerializer, responses={201: UserSerializer})
+    def post(self, request, workspace_id):
+        workspace = access_workspace(request.user, workspace_id)
+        body = MemberCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = _user_or_422(body.validated_data["user_id"])
+        services.add_member(workspace=workspace, user=user)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class LegacyWorkspaceUsersView(WorkspaceUsersView):
+    legacy = True
+
+
+class WorkspaceUserView(GenericAPIView):
+    """POST adds (an alias; 201, or 200 on the legacy path), DELETE removes a member."""
+
+    serializer_class = UserSerializer
+    permission_classes = [IsOwner]
+    legacy = False
+
+    def _serializer(self):
+        return LegacyUserSerializer if self.legacy else UserSerializer
+
+    def _user(self, user_id) -> User:
+        user = User.objects.filter(pk=as_uuid(user_id)).first()
+        if user is None:
+            raise NotFound(_("User not found."))
+        return user
+
+    @extend_schema(request=None)
+    def post(self, request, workspace_id, user_id):
+        workspace = access_workspace(request.user, workspace_id)
+        user = self._user(user_id)
+        services.add_member(workspace=workspace, user=user)
+        code = status.HTTP_200_OK if self.legacy else status.HTTP_201_CREATED
+        return Response(self._serializer()(user).data, status=code)
+
+    def delete(self, request, workspace_id, user_id):
+        workspace = access_workspace(request.user, workspace_id)
+        user = self._user(user_id)
+        services.remove_member(workspace=workspace, user=user)
+        return Response(self._serializer()(user).data)
+
+
+class LegacyWorkspaceUserView(WorkspaceUserView):
+    legacy = True
