@@ -44,7 +44,7 @@ class RecordAdmin(ReadOnlyScopedAdmin):
     list_display = ("__str__", "dataset", "workspace", "status", "inserted_at")
     list_filter = ("status", ("dataset", ScopedRelatedFilter))
     list_select_related = ("dataset__workspace",)
-    search_fields = ("=id", "external_id")
+    search_fields = ("external_id",)
     ordering = ("-inserted_at",)
     show_full_result_count = False  # no second COUNT(*) over every record in scope
     fields = (

@@ -1,0 +1,182 @@
+"""People and their API keys in the admin.
+
+Owners manage everyone. An admin sees the users of their workspaces, may create users
+(who must join one of those workspaces) and give them the annotator or admin role; they
+never make an owner, never edit an owner, and only owners delete accounts (an account may
+belong to workspaces the admin cannot see). API keys show their prefix, never the key or
+its hash.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import ApiKey, Role, User
+from apps.workspaces.admin_scoping import (
+    ScopedAdminMixin,
+    ScopedModelAdmin,
+    ScopedRelatedFilter,
+    freeze_choices,
+    is_owner,
+    scope_queryset,
+)
+from apps.workspaces.models import WorkspaceMember
+
+# Roles replace Django's groups and model permissions: nothing reads them.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+class LoamUserCreationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "role")
+
+
+class LoamUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = ("username", "password", "first_name", "last_name", "email", "role", "is_active")
+
+
+def may_edit_user(request, user: User | None) -> bool:
+    """Only an owner edits an owner (or their memberships and keys)."""
+    return user is None or not user.is_owner or is_owner(request.user)
+
+
+@admin.display(description=_("key"))
+def key_prefix(api_key: ApiKey) -> str:
+    return f"{api_key.prefix}…"
+
+
+class MembershipInline(ScopedAdminMixin, admin.TabularInline):
+    model = WorkspaceMember
+    fk_name = "user"
+    fields = ("workspace", "inserted_at")
+    readonly_fields = ("inserted_at",)
+    verbose_name = _("workspace")
+    verbose_name_plural = _("workspaces")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("workspace")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return freeze_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None and is_owner(request.user) else 0
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        # An admin's new user joins one of their workspaces, or it would vanish from their view.
+        return 1 if obj is None and not is_owner(request.user) else None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+    def has_add_permission(self, request, obj=None):
+        return may_edit_user(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit_user(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_edit_user(request, obj) and super().has_delete_permission(request, obj)
+
+
+def visible_api_keys(queryset, request):
+    """Keys in scope (scoped by their user), without owners' keys unless the viewer is one."""
+    if not is_owner(request.user):
+        queryset = queryset.exclude(user__role=Role.OWNER)
+    return queryset
+
+
+class ApiKeyInline(ScopedAdminMixin, admin.TabularInline):
+    """A user's keys: revocable (delete), never shown; new keys come from the profile or API."""
+
+    model = ApiKey
+    fields = ("name", key_prefix, "last_used_at", "inserted_at")
+    readonly_fields = fields
+    extra = 0
+
+    def get_queryset(self, request):
+        return visible_api_keys(super().get_queryset(request), request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return may_edit_user(request, obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+    form = LoamUserChangeForm
+    add_form = LoamUserCreationForm
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Access"), {"fields": ("role", "is_active")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "role", "password1", "password2")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    list_display = ("username", "role", "is_active", "workspace_names", "last_login")
+    list_filter = ("role", "is_active", ("memberships__workspace", ScopedRelatedFilter))
+    search_fields = ("username", "first_name", "last_name", "email")
+    ordering = ("username",)
+    filter_horizontal = ()
+    inlines = (MembershipInline, ApiKeyInline)
+
+    def get_queryset(self, request):
+        # Only the memberships the viewer may see: never another tenant's workspace name.
+        memberships = scope_queryset(
+            WorkspaceMember.objects.select_related("workspace").order_by("workspace__name"),
+            request.user,
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("memberships", queryset=memberships, to_attr="visible_memberships")
+            )
+        )
+
+    @admin.display(description=_("workspaces"))
+    def workspace_names(self, obj):
+        return ", ".join(m.workspace.name for m in obj.visible_memberships)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not is_owner(request.user):
+            kwargs["choices"] = [(v, label) for v, label in Role.choices if v != Role.OWNER]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit_user(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_owner(request.user)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ScopedModelAdmin):
+    list_display = (key_prefix, "name", "user", "last_used_at", "inserted_at")
+    list_filter = ("last_used_at", ("user", ScopedRelatedFilter))
+    list_select_related = ("user",)
+    search_fields = ("name", "prefix", "user__username")
+    ordering = ("-inserted_at",)
+    fields = ("user", "name", key_prefix, "last_used_at", "inserted_at")
+    readonly_fields = ("user", key_prefix, "last_used_at", "inserted_at")
+
+    def get_queryset(self, request):
+        return visible_api_keys(super().get_queryset(request), request)
+
+    def has_add_permission(self, request, obj=None):
+        return False  # keys are shown once at creation: the profile page and the API issue them
