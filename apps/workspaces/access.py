@@ -76,3 +76,20 @@ def access_dataset(user: User, dataset_id, *, need: Need = "view") -> Dataset:
         raise NotFound(_("Dataset not found."))
     _check_need(user, need)
     return dataset
+
+
+def access_dataset_child(user: User, model, child_id, *, need: Need = "view"):
+    """A field, question, metadata property or vector settings of a dataset `user` can see.
+
+    Scoped in the query like `access_dataset`: a missing child and another tenant's child
+    are both NotFound.
+    """
+    child = (
+        model.objects.select_related("dataset__workspace")
+        .filter(pk=as_uuid(child_id), dataset__in=datasets_for(user))
+        .first()
+    )
+    if child is None:
+        raise NotFound(_("Not found."))
+    _check_need(user, need)
+    return child
