@@ -70,6 +70,7 @@ class UsersView(GenericAPIView):
     def get_permissions(self):
         return [IsOwner()] if self.request.method == "POST" else [IsOwnerOrAdmin()]
 
+    @extend_schema(operation_id="list_users")
     def get(self, request):
         return Response(_items(UserSerializer, users_visible_to(request.user)))
 

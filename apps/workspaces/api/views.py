@@ -1,7 +1,7 @@
 """Workspaces and their members (Argilla /api/v1, plus argilla-v1's legacy /api paths)."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -86,7 +86,11 @@ class WorkspaceUsersView(GenericAPIView):
             return Response(LegacyUserSerializer(_members(workspace), many=True).data)
         return Response({"items": UserSerializer(_members(workspace), many=True).data})
 
-    @extend_schema(request=MemberCreateSerializer, responses={201: UserSerializer})
+    @extend_schema(
+        operation_id="add_workspace_member",
+        request=MemberCreateSerializer,
+        responses={201: UserSerializer},
+    )
     def post(self, request, workspace_id):
         workspace = access_workspace(request.user, workspace_id)
         body = MemberCreateSerializer(data=request.data)
@@ -96,6 +100,7 @@ class WorkspaceUsersView(GenericAPIView):
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(post=extend_schema(operation_id="legacy_add_workspace_member"))
 class LegacyWorkspaceUsersView(WorkspaceUsersView):
     legacy = True
 
