@@ -24,6 +24,8 @@ v1 = [
         workspaces.WorkspaceUserView.as_view(),
     ),
     path("", include("apps.datasets.api.urls")),
+    path("", include("apps.records.api.urls")),
+    path("", include("apps.responses.api.urls")),
 ]
 
 legacy = [

@@ -1,0 +1,269 @@
+"""Records of a dataset (Argilla /api/v1): list, bulk create/upsert, S1 create/update/delete,
+single records and their suggestions.
+
+Bulk bodies skip DRF serializers (too slow at 500 items): the shared validation module checks
+plain dicts inside the service, and answers are rendered by `render` with orjson.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import Role
+from apps.datasets.errors import ValidationFailed
+from apps.datasets.schema import DatasetSchema
+from apps.records import services
+from apps.records.api.render import (
+    ALL,
+    Include,
+    parse_include,
+    record_dict,
+    render_records,
+    render_written,
+    suggestion_dict,
+)
+from apps.records.models import Record, Suggestion
+from apps.records.search import list_queryset, search_records
+from apps.workspaces.access import NotFound, access_dataset, as_uuid, datasets_for
+
+MAX_PAGE = 1000
+MAX_S1_ITEMS = 1000
+MAX_DELETE_IDS = 100
+
+
+def require_manage(user) -> None:
+    if user.role not in (Role.OWNER, Role.ADMIN):
+        raise PermissionDenied(_("Only owners and admins can change records."))
+
+
+def access_record(user, record_id, *, need: str = "view") -> Record:
+    """A record of a dataset `user` can see; someone else's record is a 404."""
+    record = (
+        Record.objects.filter(dataset__in=datasets_for(user), pk=as_uuid(record_id))
+        .select_related("dataset")
+        .first()
+    )
+    if record is None:
+        raise NotFound(_("Record not found."))
+    if need == "manage":
+        require_manage(user)
+    return record
+
+
+def _int_param(request, name: str, default: int, low: int, high: int | None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        bound = f"{low}–{high}" if high is not None else f"≥ {low}"
+        raise ValidationFailed.single(
+            ("query", name),
+            _("%(name)s must be an integer %(bound)s.") % {"name": name, "bound": bound},
+        )
+    return value
+
+
+def page_params(request) -> tuple[int, int, Include]:
+    return (
+        _int_param(request, "offset", 0, 0, None),
+        _int_param(request, "limit", 50, 1, MAX_PAGE),
+        parse_include(request.query_params.getlist("include")),
+    )
+
+
+def body_items(request, *, low: int, high: int) -> list:
+    body = request.data
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        raise ValidationFailed.single(("items",), _('The body must be {"items": [...]}.'))
+    if not low <= len(items) <= high:
+        raise ValidationFailed.single(
+            ("items",),
+            _("Send between %(low)d and %(high)d items per request; this one has %(n)d.")
+            % {"low": low, "high": high, "n": len(items)},
+        )
+    return items
+
+
+def _ordered(record_ids: list) -> list[Record]:
+    by_id = Record.objects.in_bulk(record_ids)
+    return [by_id[pk] for pk in record_ids]
+
+
+class DatasetRecordsView(APIView):
+    """GET lists (any member); POST creates and PATCH updates for argilla-v1 (204);
+    DELETE ?ids=… removes (204)."""
+
+    def get(self, request, dataset_id):
+        dataset = access_dataset(request.user, dataset_id)
+        offset, limit, include = page_params(request)
+        params = request.query_params
+        qs = list_queryset(
+            dataset,
+            response_statuses=params.getlist("response_status"),
+            metadata=params.getlist("metadata"),
+            sort_by=params.getlist("sort_by"),
+        )
+        total = qs.count()
+        page = list(qs[offset : offset + limit])
+        items = render_records(page, include, user=request.user, dataset=dataset)
+        return Response({"items": items, "total": total})
+
+    def post(self, request, dataset_id):
+        dataset = access_dataset(request.user, dataset_id, need="manage")
+        items = body_items(request, low=1, high=MAX_S1_ITEMS)
+        services.upsert_records(dataset=dataset, items=items, mode="create")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def patch(self, request, dataset_id):
+        dataset = access_dataset(request.user, dataset_id, need="manage")
+        items = body_items(request, low=1, high=MAX_S1_ITEMS)
+        services.upsert_records(dataset=dataset, items=items, mode="update")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def delete(self, request, dataset_id):
+        dataset = access_dataset(request.user, dataset_id, need="manage")
+        raw = ",".join(request.query_params.getlist("ids"))
+        ids = [part.strip() for part in raw.split(",") if part.strip()]
+        if not 1 <= len(ids) <= MAX_DELETE_IDS:
+            raise ValidationFailed.single(
+                ("query", "ids"), _("Give 1 to 100 comma-separated record ids.")
+            )
+        try:
+            uuids = [as_uuid(i) for i in ids]
+        except NotFound:
+            raise ValidationFailed.single(("query", "ids"), _("ids must be UUIDs.")) from None
+        services.delete_records(dataset=dataset, ids=uuids)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DatasetRecordsBulkView(APIView):
+    """POST creates (201), PUT upserts (200) up to 500 records in one transaction."""
+
+    def post(self, request, dataset_id):
+        return self._write(request, dataset_id, "create", status.HTTP_201_CREATED)
+
+    def put(self, request, dataset_id):
+        return self._write(request, dataset_id, "upsert", status.HTTP_200_OK)
+
+    def _write(self, request, dataset_id, mode, code):
+        dataset = access_dataset(request.user, dataset_id, need="manage")
+        items = body_items(request, low=1, high=services.MAX_BULK_ITEMS)
+        result = services.upsert_records(dataset=dataset, items=items, mode=mode)
+        if result.new_records is not None:
+            rendered = render_written(result.new_records, result.children)
+        else:
+            records = _ordered(result.record_ids)
+            rendered = render_records(records, ALL, user=request.user, dataset=dataset)
+        body = {"items": rendered}
+        if mode == "upsert":
+            body["updated_item_ids"] = result.updated_ids
+        return Response(body, status=code)
+
+
+class RecordView(APIView):
+    def get(self, request, record_id):
+        record = access_record(request.user, record_id)
+        return Response(self._render(request, record))
+
+    def patch(self, request, record_id):
+        record = access_record(request.user, record_id, need="manage")
+        body = request.data if isinstance(request.data, dict) else None
+        if body is None:
+            raise ValidationFailed.single((), _("The body must be an object."))
+        services.upsert_records(
+            dataset=record.dataset, items=[{**body, "id": str(record.pk)}], mode="update"
+        )
+        record.refresh_from_db()
+        return Response(self._render(request, record))
+
+    def delete(self, request, record_id):
+        record = access_record(request.user, record_id, need="manage")
+        data = record_dict(record)
+        services.delete_record(record=record)
+        return Response(data)
+
+    def _render(self, request, record):
+        return render_records([record], ALL, user=request.user, dataset=record.dataset)[0]
+
+
+class RecordSuggestionsView(APIView):
+    def get(self, request, record_id):
+        record = access_record(request.user, record_id)
+        suggestions = Suggestion.objects.filter(record=record).order_by("inserted_at")
+        return Response({"items": [suggestion_dict(s) for s in suggestions]})
+
+    def put(self, request, record_id):
+        record = access_record(request.user, record_id, need="manage")
+        suggestion, created = services.upsert_suggestion(
+            record=record, data=request.data, schema=DatasetSchema.load(record.dataset)
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(suggestion_dict(suggestion), status=code)
+
+    def delete(self, request, record_id):
+        record = access_record(request.user, record_id, need="manage")
+        raw = ",".join(request.query_params.getlist("ids"))
+        ids = [part.strip() for part in raw.split(",") if part.strip()]
+        if not 1 <= len(ids) <= MAX_DELETE_IDS:
+            raise ValidationFailed.single(
+                ("query", "ids"), _("Give 1 to 100 comma-separated suggestion ids.")
+            )
+        try:
+            uuids = [as_uuid(i) for i in ids]
+        except NotFound:
+            raise ValidationFailed.single(("query", "ids"), _("ids must be UUIDs.")) from None
+        services.delete_suggestions(record=record, ids=uuids)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SuggestionView(APIView):
+    def delete(self, request, suggestion_id):
+        suggestion = Suggestion.objects.filter(
+            record__dataset__in=datasets_for(request.user), pk=as_uuid(suggestion_id)
+        ).first()
+        if suggestion is None:
+            raise NotFound(_("Suggestion not found."))
+        require_manage(request.user)
+        data = suggestion_dict(suggestion)
+        suggestion.delete()
+        return Response(data)
+
+
+class DatasetRecordsSearchView(APIView):
+    """POST search: text, filters, sort, similarity. `me` variant scopes responses to the caller."""
+
+    mine = False
+
+    def post(self, request, dataset_id):
+        dataset = access_dataset(request.user, dataset_id)
+        offset, limit, include = page_params(request)
+        hits, total = search_records(
+            dataset=dataset,
+            body=request.data,
+            offset=offset,
+            limit=limit,
+            user=request.user if self.mine else None,
+        )
+        rendered = render_records(
+            [record for record, _score in hits],
+            include,
+            user=request.user,
+            dataset=dataset,
+            own_only=self.mine,
+        )
+        items = [
+            {"record": record, "query_score": score}
+            for record, (_r, score) in zip(rendered, hits, strict=True)
+        ]
+        return Response({"items": items, "total": total})
+
+
+class MyDatasetRecordsSearchView(DatasetRecordsSearchView):
+    mine = True

@@ -1,0 +1,387 @@
+"""Selecting records: the list endpoint's filters (argilla-v1) and the search body (argilla 2.x).
+
+Everything becomes one queryset, so a page costs one COUNT and one SELECT whatever the filters.
+Similarity search ranks the candidate vectors in Python (cosine) and then slices, so `offset`
+is honoured and paging ends.
+"""
+
+import math
+import re
+import uuid
+from array import array
+
+import orjson
+from django.db import connection
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+from apps.datasets.errors import ValidationFailed
+from apps.datasets.models import SETTING_NAME_PATTERN, Dataset, MetadataProperty
+from apps.datasets.schema import DatasetSchema
+from apps.records.models import Record, Suggestion, Vector
+from apps.responses.models import Response, ResponseStatus
+
+_NAME = re.compile(SETTING_NAME_PATTERN)
+RESPONSE_STATUSES = [*ResponseStatus.values, "pending"]
+RECORD_PROPERTIES = {"id", "external_id", "inserted_at", "updated_at", "status"}
+MAX_SIMILAR = 1000
+
+
+def _fail(loc, message) -> ValidationFailed:
+    return ValidationFailed.single(tuple(loc), message)
+
+
+def _response_status_q(statuses: list[str], *, user=None) -> Q:
+    responses = Response.objects.filter(record=OuterRef("pk"))
+    if user is not None:
+        responses = responses.filter(user=user)
+    q = Q(pk__in=[])
+    real = [s for s in statuses if s != "pending"]
+    if real:
+        q |= Q(Exists(responses.filter(status__in=real)))
+    if "pending" in statuses:
+        q |= ~Q(Exists(responses))
+    return q
+
+
+def _json_variants(values: list) -> list:
+    """Argilla compares terms as strings: match "3" against 3 and 3 against "3"."""
+    out = []
+    for v in values:
+        out.append(v)
+        if isinstance(v, str):
+            try:
+                number = float(v)
+                out.append(int(number) if number.is_integer() else number)
+            except ValueError:
+                pass
+        elif isinstance(v, int | float) and not isinstance(v, bool):
+            out.append(str(v))
+    return out
+
+
+def _json_terms_q(path: str, values: list) -> Q:
+    q = Q(**{f"{path}__in": _json_variants(values)})
+    if connection.vendor == "postgresql":
+        for v in values:  # list-valued targets match on any element
+            q |= Q(**{f"{path}__contains": [v]})
+    return q
+
+
+def _range_q(path: str, ge, le, *, numeric: bool) -> Q:
+    q = Q()
+    if ge is not None:
+        q &= Q(**{f"{path}__gte": ge})
+    if le is not None:
+        q &= Q(**{f"{path}__lte": le})
+    return q
+
+
+# --- GET /datasets/{id}/records (argilla-v1 filter_by / sort_by) ---------------------------
+
+
+def list_queryset(
+    dataset: Dataset, *, response_statuses: list, metadata: list, sort_by: list
+) -> QuerySet:
+    qs = Record.objects.filter(dataset=dataset)
+    if response_statuses:
+        bad = [s for s in response_statuses if s not in RESPONSE_STATUSES]
+        if bad:
+            raise _fail(
+                ("query", "response_status"),
+                _("Unknown response status %(s)r; use one of %(all)s.")
+                % {"s": bad[0], "all": ", ".join(RESPONSE_STATUSES)},
+            )
+        qs = qs.filter(_response_status_q(response_statuses))
+    if metadata:
+        known = set(MetadataProperty.objects.filter(dataset=dataset).values_list("name", flat=True))
+        for raw in metadata:
+            name, sep, spec = raw.partition(":")
+            if not sep or not name:
+                raise _fail(("query", "metadata"), _('Use name:v1,v2 or name:{"ge":..,"le":..}.'))
+            if name not in known:
+                continue  # unknown names are ignored, as Argilla does
+            if spec.startswith("{"):
+                try:
+                    bounds = orjson.loads(spec)
+                except orjson.JSONDecodeError:
+                    raise _fail(
+                        ("query", "metadata"), _("Malformed range %(r)r.") % {"r": spec}
+                    ) from None
+                if not isinstance(bounds, dict):
+                    raise _fail(("query", "metadata"), _("Malformed range %(r)r.") % {"r": spec})
+                qs = qs.filter(
+                    _range_q(f"metadata__{name}", bounds.get("ge"), bounds.get("le"), numeric=True)
+                )
+            else:
+                qs = qs.filter(_json_terms_q(f"metadata__{name}", spec.split(",")))
+    return qs.order_by(*_list_ordering(sort_by))
+
+
+def _list_ordering(sort_by: list) -> list:
+    ordering = []
+    for raw in sort_by:
+        name, _sep, order = raw.partition(":")
+        order = order or "asc"
+        if order not in ("asc", "desc"):
+            raise _fail(("query", "sort_by"), _("Order must be asc or desc."))
+        if name in ("inserted_at", "updated_at"):
+            expression = F(name)
+        elif name.startswith("metadata.") and _NAME.match(name[9:]):
+            expression = F(f"metadata__{name[9:]}")
+        else:
+            raise _fail(
+                ("query", "sort_by"),
+                _("Cannot sort by %(n)r; use inserted_at, updated_at or metadata.<name>.")
+                % {"n": name},
+            )
+        ordering.append(expression.desc() if order == "desc" else expression.asc())
+    return [*ordering, "inserted_at", "id"]
+
+
+# --- POST /datasets/{id}/records/search ----------------------------------------------------
+
+
+def _scope_q(scope, flt: dict, schema: DatasetSchema, loc: tuple, *, user) -> Q:
+    if not isinstance(scope, dict):
+        raise _fail(loc + ("scope",), _("scope must be an object."))
+    entity = scope.get("entity")
+    kind = flt.get("type")
+    if kind == "terms":
+        values = flt.get("values")
+        if not isinstance(values, list) or not 1 <= len(values) <= 250:
+            raise _fail(loc + ("values",), _("values must be a list of 1 to 250 items."))
+    elif kind == "range":
+        ge, le = flt.get("ge"), flt.get("le")
+        if ge is None and le is None:
+            raise _fail(loc, _("A range needs ge, le or both."))
+        if ge is not None and le is not None:
+            try:
+                if ge > le:
+                    raise _fail(loc, _("ge must not be greater than le."))
+            except TypeError:
+                raise _fail(loc, _("ge and le must be of the same kind.")) from None
+    else:
+        raise _fail(loc + ("type",), _("A filter's type is 'terms' or 'range'."))
+
+    def match(path: str, *, json: bool) -> Q:
+        if kind == "terms":
+            return _json_terms_q(path, values) if json else Q(**{f"{path}__in": values})
+        return _range_q(path, ge, le, numeric=True)
+
+    if entity == "record":
+        prop = scope.get("property")
+        if prop not in RECORD_PROPERTIES:
+            raise _fail(
+                loc + ("scope", "property"), _("Unknown record property %(p)r.") % {"p": prop}
+            )
+        if prop == "id" and kind == "terms":
+            ids = [v for v in (_uuid(v) for v in values) if v is not None]
+            return Q(pk__in=ids)
+        return match(prop, json=False)
+    if entity == "metadata":
+        name = scope.get("metadata_property")
+        if name not in schema.metadata_properties:
+            raise _fail(
+                loc + ("scope", "metadata_property"),
+                _("%(n)r is not a metadata property of this dataset.") % {"n": name},
+            )
+        return match(f"metadata__{name}", json=True)
+    if entity == "suggestion":
+        question = _question(schema, scope.get("question"), loc)
+        prop = scope.get("property") or "value"
+        suggestions = Suggestion.objects.filter(record=OuterRef("pk"), question=question)
+        if prop == "value":
+            suggestions = suggestions.filter(match("value", json=True))
+        elif prop in ("agent", "type"):
+            suggestions = suggestions.filter(match(prop, json=False))
+        elif prop == "score":
+            suggestions = suggestions.annotate(score_f=Cast("score", FloatField())).filter(
+                match("score_f", json=False)
+            )
+        else:
+            raise _fail(
+                loc + ("scope", "property"), _("Unknown suggestion property %(p)r.") % {"p": prop}
+            )
+        return Q(Exists(suggestions))
+    if entity == "response":
+        question_name, prop = scope.get("question"), scope.get("property")
+        if question_name is None:
+            if prop != "status" or kind != "terms":
+                raise _fail(loc + ("scope",), _("Filter responses by status with terms."))
+            return _response_status_q([str(v) for v in values], user=user)
+        question = _question(schema, question_name, loc)
+        responses = Response.objects.filter(record=OuterRef("pk"))
+        if user is not None:
+            responses = responses.filter(user=user)
+        return Q(Exists(responses.filter(match(f"values__{question.name}__value", json=True))))
+    raise _fail(loc + ("scope", "entity"), _("entity is record, metadata, suggestion or response."))
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _question(schema: DatasetSchema, name, loc):
+    question = schema.questions.get(name)
+    if question is None:
+        raise _fail(
+            loc + ("scope", "question"),
+            _("%(n)r is not a question of this dataset; its questions are: %(names)s.")
+            % {"n": name, "names": ", ".join(schema.questions)},
+        )
+    return question
+
+
+def _filters_q(filters, schema, *, user) -> Q:
+    if filters is None:
+        return Q()
+    if not isinstance(filters, dict):
+        raise _fail(("filters",), _("filters must be an object."))
+    if "and" in filters:
+        items = filters["and"]
+        if not isinstance(items, list) or not 1 <= len(items) <= 50:
+            raise _fail(("filters", "and"), _("and must hold 1 to 50 filters."))
+    else:
+        items = [filters]
+    q = Q()
+    for index, flt in enumerate(items):
+        loc = ("filters", "and", index)
+        if not isinstance(flt, dict):
+            raise _fail(loc, _("A filter must be an object."))
+        q &= _scope_q(flt.get("scope"), flt, schema, loc, user=user)
+    return q
+
+
+def _text_q(text, schema) -> Q:
+    if not isinstance(text, dict) or not isinstance(text.get("q"), str):
+        raise _fail(("query", "text"), _('text must be {"q": "...", "field": null}.'))
+    field = text.get("field")
+    if field is not None:
+        if field not in schema.fields:
+            raise _fail(
+                ("query", "text", "field"),
+                _("%(n)r is not a field of this dataset.") % {"n": field},
+            )
+        names = [field]
+    else:
+        names = [n for n, f in schema.fields.items() if f.type in ("text", "")] or list(
+            schema.fields
+        )
+    q = Q(pk__in=[])
+    for name in names:
+        q |= Q(**{f"fields__{name}__icontains": text["q"]})
+    return q
+
+
+def _sort(sort, schema) -> list:
+    if sort is None:
+        return ["inserted_at", "id"]
+    if not isinstance(sort, list) or not 1 <= len(sort) <= 10:
+        raise _fail(("sort",), _("sort must hold 1 to 10 items."))
+    ordering = []
+    for index, item in enumerate(sort):
+        scope = item.get("scope") if isinstance(item, dict) else None
+        order = item.get("order", "asc") if isinstance(item, dict) else None
+        if order not in ("asc", "desc") or not isinstance(scope, dict):
+            raise _fail(("sort", index), _('Use {"scope": {...}, "order": "asc"|"desc"}.'))
+        if scope.get("entity") == "record" and scope.get("property") in RECORD_PROPERTIES:
+            expression = F(scope["property"])
+        elif (
+            scope.get("entity") == "metadata"
+            and scope.get("metadata_property") in schema.metadata_properties
+        ):
+            expression = F(f"metadata__{scope['metadata_property']}")
+        else:
+            raise _fail(("sort", index, "scope"), _("Sort by a record property or metadata."))
+        ordering.append(expression.desc() if order == "desc" else expression.asc())
+    return [*ordering, "inserted_at", "id"]
+
+
+def _cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    na = math.sqrt(sum(x * x for x in a))
+    nb = math.sqrt(sum(y * y for y in b))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def search_records(
+    *, dataset: Dataset, body, offset: int, limit: int, user=None
+) -> tuple[list[tuple[Record, float | None]], int]:
+    """(page of (record, query_score), total). `user` scopes response filters (me endpoint)."""
+    if not isinstance(body, dict):
+        raise _fail((), _("The body must be an object."))
+    schema = DatasetSchema.load(dataset)
+    query = body.get("query")
+    if query is not None and not isinstance(query, dict):
+        raise _fail(("query",), _("query must be an object."))
+    query = query or {}
+    qs = Record.objects.filter(dataset=dataset).filter(
+        _filters_q(body.get("filters"), schema, user=user)
+    )
+    text = query.get("text")
+    if text is not None:
+        qs = qs.filter(_text_q(text, schema))
+    vector = query.get("vector")
+    if vector is not None:
+        return _similar(dataset, schema, qs, vector, offset=offset, limit=limit)
+    total = qs.count()
+    page = list(qs.order_by(*_sort(body.get("sort"), schema))[offset : offset + limit])
+    score = 1.0 if text is not None else None
+    return [(r, score) for r in page], total
+
+
+def _similar(dataset, schema, qs, vector, *, offset, limit):
+    if not isinstance(vector, dict):
+        raise _fail(("query", "vector"), _("vector must be an object."))
+    settings = schema.vectors_settings.get(vector.get("name"))
+    if settings is None:
+        raise _fail(
+            ("query", "vector", "name"),
+            _("%(n)r is not a vector of this dataset.") % {"n": vector.get("name")},
+        )
+    record_id, value = vector.get("record_id"), vector.get("value")
+    if (record_id is None) == (value is None):
+        raise _fail(("query", "vector"), _("Give exactly one of record_id and value."))
+    order = vector.get("order") or "most_similar"
+    if order not in ("most_similar", "least_similar"):
+        raise _fail(("query", "vector", "order"), _("order is most_similar or least_similar."))
+    if record_id is not None:
+        raw = (
+            Vector.objects.filter(
+                vector_settings=settings, record__dataset=dataset, record_id=_uuid(record_id)
+            )
+            .values_list("value", flat=True)
+            .first()
+        )
+        if raw is None:
+            raise _fail(
+                ("query", "vector", "record_id"),
+                _("That record has no %(n)r vector in this dataset.") % {"n": settings.name},
+            )
+        value = array("f", bytes(raw)).tolist()
+        qs = qs.exclude(pk=_uuid(record_id))
+    elif (
+        not isinstance(value, list)
+        or len(value) != settings.dimensions
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
+        raise _fail(
+            ("query", "vector", "value"),
+            _("value must be a list of %(d)d numbers.") % {"d": settings.dimensions},
+        )
+    scored = [
+        (_cosine(value, array("f", bytes(raw)).tolist()), rid)
+        for rid, raw in Vector.objects.filter(vector_settings=settings, record__in=qs).values_list(
+            "record_id", "value"
+        )
+    ]
+    scored.sort(key=lambda pair: pair[0], reverse=order == "most_similar")
+    scored = scored[:MAX_SIMILAR]
+    page = scored[offset : offset + limit]
+    records = Record.objects.in_bulk([rid for _s, rid in page])
+    return [(records[rid], score) for score, rid in page if rid in records], len(scored)

@@ -1,0 +1,63 @@
+"""Responses (Argilla /api/v1): any member answers for themselves; annotators touch only
+their own responses, owners and admins of the workspace any of them."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import Role
+from apps.datasets.errors import ValidationFailed
+from apps.records.api.render import response_dict
+from apps.records.api.views import access_record
+from apps.responses import services
+from apps.responses.models import Response as RecordResponse
+from apps.workspaces.access import NotFound, as_uuid, datasets_for
+
+
+def _body(request) -> dict:
+    if not isinstance(request.data, dict):
+        raise ValidationFailed.single((), _("The body must be an object {values, status}."))
+    return request.data
+
+
+def access_response(user, response_id) -> RecordResponse:
+    response = (
+        RecordResponse.objects.filter(
+            record__dataset__in=datasets_for(user), pk=as_uuid(response_id)
+        )
+        .select_related("record__dataset")
+        .first()
+    )
+    if response is None:
+        raise NotFound(_("Response not found."))
+    if response.user_id != user.pk and user.role not in (Role.OWNER, Role.ADMIN):
+        raise PermissionDenied(_("You can only change your own responses."))
+    return response
+
+
+class RecordResponsesView(APIView):
+    def post(self, request, record_id):
+        record = access_record(request.user, record_id)
+        body = _body(request)
+        response = services.create_response(
+            user=request.user, record=record, values=body.get("values"), status=body.get("status")
+        )
+        return Response(response_dict(response), status=status.HTTP_201_CREATED)
+
+
+class ResponseView(APIView):
+    def put(self, request, response_id):
+        response = access_response(request.user, response_id)
+        body = _body(request)
+        response = services.update_response(
+            response=response, values=body.get("values"), status=body.get("status")
+        )
+        return Response(response_dict(response))
+
+    def delete(self, request, response_id):
+        response = access_response(request.user, response_id)
+        data = response_dict(response)
+        services.delete_response(response=response)
+        return Response(data)
