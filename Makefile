@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev migrate seed clean
+# The legacy argilla-v1 SDK pins old httpx/numpy: tests/compat drives it from its own virtualenv.
+V1_VENV ?= .venv-argilla-v1
+ARGILLA_V1_REQS := 'argilla-v1==1.29.1' 'datasets>1.17.0' 'pyarrow<21' 'pandas<3'
+
+.PHONY: run test lint install install-dev install-compat migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +23,20 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-compat: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,compat]'
+	touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
+$(V1_VENV)/.installed: Makefile
+	$(PYTHON) -m venv $(V1_VENV)
+	$(V1_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(V1_VENV)/bin/pip install --quiet $(ARGILLA_V1_REQS)
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+# The real Argilla SDKs for tests/compat (without them those tests skip).
+install-compat: $(VENV)/.installed-compat $(V1_VENV)/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
@@ -46,4 +62,4 @@ lint: install-dev
 		|| (echo 'Use apps.workspaces.access helpers instead of .objects.get() in views/API' && false)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) $(V1_VENV) db.sqlite3 staticfiles

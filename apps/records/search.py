@@ -123,7 +123,8 @@ def _list_ordering(sort_by: list) -> list:
     ordering = []
     for raw in sort_by:
         name, _sep, order = raw.partition(":")
-        order = order or "asc"
+        # argilla-v1 on Python ≥ 3.11 formats its enum as "SortOrder.desc".
+        order = (order or "asc").removeprefix("SortOrder.")
         if order not in ("asc", "desc"):
             raise _fail(("query", "sort_by"), _("Order must be asc or desc."))
         if name in ("inserted_at", "updated_at"):
