@@ -7,19 +7,29 @@ Run on demand (not part of the tests), against the same database the server uses
 
 The dataset (3 text fields, 3 metadata properties, 1 question) is created through the service
 layer; each record carries 3 text fields, 3 metadata values and 1 suggestion (DESIGN.md §6).
-Without --url a gunicorn server is started on a free port and stopped at the end.
+Without --url a gunicorn server is started on a free port and stopped at the end, configured as
+in production (DEBUG off, so no per-query logging). Then the same records go through the
+argilla 2.x SDK's `records.log` into a second dataset (skip with --no-sdk).
 """
+
+# ruff: noqa: E402 (the path fix below must run before the other imports)
+import sys
+from pathlib import Path
+
+# Python puts this script's folder first on sys.path, where bench/queue.py would shadow the
+# standard library's `queue` (imported by concurrent.futures and asgiref).
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
 
 import argparse
 import http.client
 import os
+import secrets
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlparse
 
 import orjson
@@ -87,6 +97,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def server_env(port: int) -> dict:
+    """Production settings: DEBUG on would log every query and serve the debug pages."""
+    env = dict(os.environ, DEBUG="false", ALLOWED_HOSTS=f"127.0.0.1,localhost,127.0.0.1:{port}")
+    env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    return env
+
+
 def start_server(workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     server = subprocess.Popen(
@@ -101,6 +118,7 @@ def start_server(workers: int) -> tuple[subprocess.Popen, str]:
             "warning",
         ],
         cwd=ROOT,
+        env=server_env(port),
     )
     url = f"http://127.0.0.1:{port}"
     for _attempt in range(100):
@@ -127,6 +145,38 @@ def send(url: str, api_key: str, path: str, bodies: list[bytes]) -> None:
             raise SystemExit(f"HTTP {answer.status}: {content[:500]!r}")
 
 
+def sdk_records(start: int, size: int) -> list[dict]:
+    """The records of `batch_body` as the argilla 2.x SDK logs them (keys name fields,
+    metadata and questions; `id` is the external id)."""
+    import argilla as rg
+
+    return [
+        rg.Record(
+            id=f"s{i}",
+            fields={
+                "text": f"Record {i}: the quick brown fox jumps over the lazy dog. " * 4,
+                "context": f"Some context for record {i}, long enough to be realistic.",
+                "answer": f"An answer {i}",
+            },
+            metadata={"source": "bench", "length": i % 500, "score": (i % 100) / 100},
+            suggestions=[rg.Suggestion("label", "pos" if i % 2 else "neg", score=0.8)],
+        )
+        for i in range(start, start + size)
+    ]
+
+
+def time_sdk(url: str, api_key: str, dataset_id: str, count: int) -> float:
+    """Seconds for the argilla 2.x SDK's `records.log` to upsert `count` records (PUT bulk)."""
+    import argilla as rg
+
+    client = rg.Argilla(api_url=url, api_key=api_key, timeout=300)
+    dataset = client.datasets(id=dataset_id).get()  # .get() loads its settings
+    records = sdk_records(0, count)
+    began = time.perf_counter()
+    dataset.records.log(records, batch_size=BATCH)
+    return time.perf_counter() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
@@ -134,10 +184,12 @@ def main() -> None:
     parser.add_argument("--api-key", help="an owner's key; default: create an owner")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers we start")
     parser.add_argument("--concurrency", type=int, default=1, help="parallel client connections")
+    parser.add_argument("--no-sdk", action="store_true", help="skip the argilla SDK timing")
     args = parser.parse_args()
 
     setup_django()
     dataset_id, question_id, api_key = make_dataset(args.api_key)
+    sdk_dataset_id = None if args.no_sdk else make_dataset(api_key)[0]
     server = None
     url = args.url
     if url is None:
@@ -153,6 +205,9 @@ def main() -> None:
         with ThreadPoolExecutor(args.concurrency) as pool:
             list(pool.map(lambda lane: send(url, api_key, path, lane), lanes))
         elapsed = time.perf_counter() - began
+        sdk_elapsed = None
+        if sdk_dataset_id is not None:
+            sdk_elapsed = time_sdk(url, api_key, sdk_dataset_id, args.records)
     finally:
         if server is not None:
             server.terminate()
@@ -161,6 +216,11 @@ def main() -> None:
         f"{args.records} records in {elapsed:.2f} s: {args.records / elapsed:,.0f} records/s "
         f"({len(bodies)} requests of ≤{BATCH}, concurrency {args.concurrency})"
     )
+    if sdk_elapsed is not None:
+        print(
+            f"argilla SDK records.log: {args.records} records in {sdk_elapsed:.2f} s: "
+            f"{args.records / sdk_elapsed:,.0f} records/s (batch_size {BATCH})"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """A dataset's settings loaded once, so validating many records costs no further queries."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from uuid import UUID
 
 from apps.datasets.models import Dataset, Field, MetadataProperty, Question, VectorSettings
@@ -27,6 +28,12 @@ class DatasetSchema:
             vectors_settings={v.name: v for v in VectorSettings.objects.filter(dataset=dataset)},
         )
 
-    @property
+    @cached_property
     def questions_by_id(self) -> dict[UUID, Question]:
+        # Cached: a bulk request looks up one question per suggestion of every record.
         return {q.id: q for q in self.questions.values()}
+
+    @cached_property
+    def questions_by_id_text(self) -> dict[str, Question]:
+        """By the canonical text of the id, as clients send it: no UUID parsing per lookup."""
+        return {str(q.id): q for q in self.questions.values()}

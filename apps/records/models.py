@@ -16,8 +16,13 @@ class RecordStatus(models.TextChoices):
 
 class Record(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No index of its own: every index below starts with dataset (fewer index writes per COPY).
     dataset = models.ForeignKey(
-        Dataset, on_delete=models.CASCADE, related_name="records", verbose_name=_("dataset")
+        Dataset,
+        on_delete=models.CASCADE,
+        related_name="records",
+        verbose_name=_("dataset"),
+        db_index=False,
     )
     external_id = models.CharField(_("external id"), max_length=2000, null=True, blank=True)
     fields = models.JSONField(_("fields"), default=dict)
@@ -59,11 +64,21 @@ class Suggestion(models.Model):
     """A pre-filled answer to one question of one record, with who proposed it and how sure."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No FK indexes of their own: uniq_suggestion_question starts with record, and the
+    # suggestion_question index covers question (fewer index writes per bulk insert).
     record = models.ForeignKey(
-        Record, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("record")
+        Record,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        verbose_name=_("record"),
+        db_index=False,
     )
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("question")
+        Question,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        verbose_name=_("question"),
+        db_index=False,
     )
     value = models.JSONField(_("value"))
     # A float, or a list of floats matching a list value (one score per label/span).
@@ -91,14 +106,21 @@ class Vector(models.Model):
     """An embedding of a record, stored as packed float32 (4 bytes per dimension)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No FK indexes of their own: uniq_vector_per_settings starts with record, and
+    # vector_settings_idx covers vector_settings (fewer index writes per bulk insert).
     record = models.ForeignKey(
-        Record, on_delete=models.CASCADE, related_name="vectors", verbose_name=_("record")
+        Record,
+        on_delete=models.CASCADE,
+        related_name="vectors",
+        verbose_name=_("record"),
+        db_index=False,
     )
     vector_settings = models.ForeignKey(
         VectorSettings,
         on_delete=models.CASCADE,
         related_name="vectors",
         verbose_name=_("vector settings"),
+        db_index=False,
     )
     value = models.BinaryField(_("value"))
     inserted_at = models.DateTimeField(_("inserted at"), auto_now_add=True)

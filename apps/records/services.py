@@ -4,7 +4,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-import orjson
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +13,8 @@ from apps.accounts.models import Role, User
 from apps.datasets.errors import Problem, Problems, ValidationFailed
 from apps.datasets.models import Dataset
 from apps.datasets.schema import DatasetSchema
-from apps.records.models import Record, Suggestion, Vector
+from apps.records.bulk import insert_rows, update_rows, upsert_rows
+from apps.records.models import Record, RecordStatus, Suggestion, Vector
 from apps.records.validation import CleanRecord, clean_record, clean_records, clean_suggestions
 from apps.responses.models import Response, ResponseStatus
 from apps.responses.status import lock_records, refresh_record_statuses
@@ -96,6 +96,9 @@ def create_records(
         for name, values in item.vectors.items()
     )
     Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
+    from apps.annotation.services import assign_new_records
+
+    assign_new_records(dataset=dataset, records=records)
     return records
 
 
@@ -108,9 +111,20 @@ MAX_BULK_ITEMS = 500
 class UpsertResult:
     record_ids: list  # every item's record id, in item order
     updated_ids: list  # ids of records that existed before
-    # When every item made a new record, what was written, so the answer needs no re-read.
-    new_records: list | None = None
+    # When every item made a new record, the rows written (dicts of column values: the new
+    # records, and by kind their suggestions and vectors), so the answer needs no re-read.
+    new_rows: list | None = None
     children: dict | None = None
+
+
+@dataclass
+class _Planned:
+    """What one valid item will write."""
+
+    record_id: uuid.UUID
+    new_row: dict | None  # the new record's columns; None when the item matched a record
+    clean: CleanRecord
+    responses: list  # [(user, status, values)]
 
 
 def _allowed_response_users(dataset: Dataset, user_ids: set) -> dict:
@@ -184,64 +198,50 @@ def _as_uuid_or_none(value):
         return None
 
 
-def _json(value):
-    return None if value is None else orjson.dumps(value).decode()
+def _existing_records(dataset: Dataset, items: list, mode: str) -> list[Record]:
+    """The dataset's records that items name by external_id (not in "update" mode) or by id
+    (not in "create" mode): one query."""
+    external_ids, ids = set(), set()
+    for item in items:
+        if isinstance(item, dict):
+            if item.get("external_id") is not None and mode != "update":
+                external_ids.add(str(item["external_id"]))
+            if item.get("id") is not None and mode != "create":
+                record_id = _as_uuid_or_none(item["id"])
+                if record_id is not None:
+                    ids.add(record_id)
+    if not (external_ids or ids):
+        return []
+    # A creation only needs to know the external id is taken; an upsert also needs the
+    # fields (span suggestions and responses are checked against the record's text).
+    columns = ("id", "external_id") if mode == "create" else ("id", "external_id", "fields")
+    if connection.vendor == "postgresql":
+        # One array per list instead of one placeholder per value (500 of them for a full
+        # request), which the driver and Django would otherwise handle one by one.
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {Record._meta.db_table} WHERE dataset_id = %s "
+            "AND (external_id = ANY(%s::varchar[]) OR id = ANY(%s::uuid[]))"
+        )
+        return list(Record.objects.raw(sql, [dataset.pk, list(external_ids), list(ids)]))
+    return list(
+        Record.objects.filter(dataset=dataset)
+        .filter(Q(external_id__in=external_ids) | Q(pk__in=ids))
+        .only(*columns)
+    )
 
 
-_COPY_COLUMNS = {
-    Record: (
-        "id",
-        "dataset_id",
-        "external_id",
-        "fields",
-        "metadata",
-        "status",
-        "inserted_at",
-        "updated_at",
-    ),
-    Suggestion: (
-        "id",
-        "record_id",
-        "question_id",
-        "value",
-        "score",
-        "agent",
-        "type",
-        "inserted_at",
-        "updated_at",
-    ),
-    Vector: ("id", "record_id", "vector_settings_id", "value", "inserted_at", "updated_at"),
-    Response: ("id", "record_id", "user_id", "values", "status", "inserted_at", "updated_at"),
-}
-_JSON_COLUMNS = {"fields", "metadata", "value", "score", "values"}
-
-
-def insert_rows(model, objs: list) -> None:
-    """Insert new rows (ids set in Python): COPY on PostgreSQL, bulk_create elsewhere.
-
-    COPY is about four times faster than INSERT for a 500-record request (DESIGN.md §6).
-    """
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs)
-        return
-    columns = _COPY_COLUMNS[model]
-    json_columns = [c in _JSON_COLUMNS and not (model is Vector and c == "value") for c in columns]
-    sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-    with connection.cursor() as cursor:
-        with cursor.connection.cursor().copy(sql) as copy:
-            for obj in objs:
-                copy.write_row(
-                    [
-                        _json(getattr(obj, c)) if is_json else getattr(obj, c)
-                        for c, is_json in zip(columns, json_columns, strict=True)
-                    ]
-                )
-
-
-def insert_records(records: list[Record]) -> None:
-    insert_rows(Record, records)
+def _new_record_row(dataset: Dataset, clean: CleanRecord, inserted_at, now) -> dict:
+    # In the order of the API's record objects: the row is also the answer.
+    return {
+        "id": uuid.uuid4(),
+        "external_id": clean.external_id,
+        "status": RecordStatus.PENDING.value,
+        "fields": clean.fields,
+        "metadata": clean.metadata or {},
+        "dataset_id": dataset.pk,
+        "inserted_at": inserted_at,
+        "updated_at": now,
+    }
 
 
 @transaction.atomic
@@ -260,27 +260,14 @@ def upsert_records(
         raise ValidationFailed.single(("items",), _("items must be a list of records."))
     ensure_published(dataset)
     schema = schema or DatasetSchema.load(dataset)
-    external_ids, ids = set(), set()
-    for item in items:
-        if isinstance(item, dict):
-            if item.get("external_id") is not None and mode != "update":
-                external_ids.add(str(item["external_id"]))
-            if item.get("id") is not None and mode != "create" and _as_uuid_or_none(item["id"]):
-                ids.add(_as_uuid_or_none(item["id"]))
-    existing = []
-    if external_ids or ids:
-        existing = list(
-            Record.objects.filter(dataset=dataset)
-            .filter(Q(external_id__in=external_ids) | Q(pk__in=ids))
-            .only("id", "external_id", "fields")
-        )
+    existing = _existing_records(dataset, items, mode)
     by_external = {r.external_id: r for r in existing if r.external_id is not None}
     by_id = {r.pk: r for r in existing}
     users = _allowed_response_users(dataset, _user_ids_in(items))
 
     problems = Problems()
     now = timezone.now()
-    plan = []  # (record, is_new, clean, responses)
+    plan: list[_Planned] = []
     seen_external, seen_ids = set(), set()
     for index, item in enumerate(items):
         if not isinstance(item, dict):
@@ -328,126 +315,115 @@ def upsert_records(
                     )
                     continue
                 seen_external.add(clean.external_id)
-            record = Record(
-                id=uuid.uuid4(),
-                dataset_id=dataset.pk,
-                external_id=clean.external_id,
-                fields=clean.fields,
-                metadata=clean.metadata or {},
-                # A microsecond apart, so the default order (inserted_at, id) is request order.
-                inserted_at=now + timedelta(microseconds=index),
-                updated_at=now,
-            )
+            # A microsecond apart, so the default order (inserted_at, id) is request order.
+            row = _new_record_row(dataset, clean, now + timedelta(microseconds=index), now)
+            plan.append(_Planned(row["id"], row, clean, responses))
         else:
             if match.pk in seen_ids:
                 problems.add(("items", index), _("This record appears twice in this request."))
                 continue
             seen_ids.add(match.pk)
-            record = match
-            record.updated_at = now
-        plan.append((record, match is None, clean, responses))
+            plan.append(_Planned(match.pk, None, clean, responses))
     problems.raise_if_any()
 
-    insert_records([record for record, is_new, _c, _r in plan if is_new])
-    matched = [(record, clean) for record, is_new, clean, _r in plan if not is_new]
-    if matched:
-        with_metadata = [r for r, clean in matched if clean.metadata is not None]
-        for record, clean in matched:
-            if clean.metadata is not None:
-                record.metadata = clean.metadata
-        if with_metadata:
-            Record.objects.bulk_update(with_metadata, ["metadata", "updated_at"])
-        without = [r.pk for r, clean in matched if clean.metadata is None]
-        if without:
-            Record.objects.filter(pk__in=without).update(updated_at=now)
+    new_rows = [p.new_row for p in plan if p.new_row is not None]
+    insert_rows(Record, new_rows)
+    _update_matched([p for p in plan if p.new_row is None], now)
     children = _upsert_children(plan, schema, now)
-    record_ids = [record.pk for record, *_rest in plan]
-    # Statuses change with responses, so only response-free creations are answered from memory.
-    result_new = all(is_new and not responses for _r, is_new, _c, responses in plan)
-    if any(responses for *_rest, responses in plan):
+    record_ids = [p.record_id for p in plan]
+    has_responses = any(p.responses for p in plan)
+    if has_responses:
         refresh_record_statuses(dataset=dataset, record_ids=record_ids)
     Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
+    # Statuses change with responses, so only response-free creations are answered from memory.
+    from_memory = len(new_rows) == len(plan) and not has_responses
     return UpsertResult(
         record_ids=record_ids,
-        updated_ids=[record.pk for record, is_new, *_rest in plan if not is_new],
-        new_records=[record for record, *_rest in plan] if result_new else None,
-        children=children if result_new else None,
+        updated_ids=[p.record_id for p in plan if p.new_row is None],
+        new_rows=new_rows if from_memory else None,
+        children=children if from_memory else None,
     )
 
 
-def _upsert_children(plan: list, schema: DatasetSchema, now) -> dict:
+def _update_matched(matched: list[_Planned], now) -> None:
+    """Matched records take the metadata sent (kept when not sent) and a new updated_at."""
+    if not matched:
+        return
+    rows = [{"id": p.record_id, "metadata": p.clean.metadata, "updated_at": now} for p in matched]
+    update_rows(Record, rows, columns=("metadata", "updated_at"), keep_when_null=("metadata",))
+
+
+def _upsert_children(plan: list[_Planned], schema: DatasetSchema, now) -> dict:
     """Suggestions per (record, question), vectors per (record, name), responses per
     (record, user): one INSERT … ON CONFLICT DO UPDATE per table, or plain inserts (COPY on
-    PostgreSQL) when every record is new. Returns the rows written, by kind."""
-    all_new = all(is_new for _r, is_new, *_rest in plan)
+    PostgreSQL) when every record is new. Returns the suggestion and vector rows written."""
+    all_new = all(p.new_row is not None for p in plan)
     suggestions = [
-        Suggestion(
-            id=uuid.uuid4(),
-            record_id=record.pk,
-            question_id=s.question.pk,
-            value=s.value,
-            score=s.score,
-            agent=s.agent,
-            type=s.type,
-            inserted_at=now,
-            updated_at=now,
-        )
-        for record, _new, clean, _r in plan
-        for s in clean.suggestions
+        # In the order of the API's suggestion objects: the row is also the answer.
+        {
+            "id": uuid.uuid4(),
+            "question_id": s.question.pk,
+            "value": s.value,
+            "score": s.score,
+            "agent": s.agent,
+            "type": s.type,
+            "record_id": p.record_id,
+            "inserted_at": now,
+            "updated_at": now,
+        }
+        for p in plan
+        for s in p.clean.suggestions
+    ]
+    vectors = [
+        {
+            "id": uuid.uuid4(),
+            "record_id": p.record_id,
+            "vector_settings_id": schema.vectors_settings[name].pk,
+            "value": Vector.pack(values),
+            "inserted_at": now,
+            "updated_at": now,
+        }
+        for p in plan
+        for name, values in p.clean.vectors.items()
+    ]
+    responses = [
+        {
+            "id": uuid.uuid4(),
+            "record_id": p.record_id,
+            "user_id": user.pk,
+            "values": values,
+            "status": status,
+            "inserted_at": now,
+            "updated_at": now,
+        }
+        for p in plan
+        for user, status, values in p.responses
     ]
     if all_new:
         insert_rows(Suggestion, suggestions)
-    elif suggestions:
-        Suggestion.objects.bulk_create(
-            suggestions,
-            update_conflicts=True,
-            unique_fields=["record", "question"],
-            update_fields=["value", "score", "agent", "type", "updated_at"],
-        )
-    vectors = [
-        Vector(
-            id=uuid.uuid4(),
-            record_id=record.pk,
-            vector_settings_id=schema.vectors_settings[name].pk,
-            value=Vector.pack(values),
-            inserted_at=now,
-            updated_at=now,
-        )
-        for record, _new, clean, _r in plan
-        for name, values in clean.vectors.items()
-    ]
-    if all_new:
         insert_rows(Vector, vectors)
-    elif vectors:
-        Vector.objects.bulk_create(
-            vectors,
-            update_conflicts=True,
-            unique_fields=["record", "vector_settings"],
-            update_fields=["value", "updated_at"],
-        )
-    responses = [
-        Response(
-            id=uuid.uuid4(),
-            record_id=record.pk,
-            user_id=user.pk,
-            values=values,
-            status=status,
-            inserted_at=now,
-            updated_at=now,
-        )
-        for record, _new, _c, cleaned in plan
-        for user, status, values in cleaned
-    ]
-    if all_new:
         insert_rows(Response, responses)
-    elif responses:
-        lock_records([record.pk for record, is_new, *_rest in plan if not is_new])
-        Response.objects.bulk_create(
-            responses,
-            update_conflicts=True,
-            unique_fields=["record", "user"],
-            update_fields=["values", "status", "updated_at"],
+    else:
+        upsert_rows(
+            Suggestion,
+            suggestions,
+            unique=("record_id", "question_id"),
+            update=("value", "score", "agent", "type", "updated_at"),
         )
+        upsert_rows(
+            Vector,
+            vectors,
+            unique=("record_id", "vector_settings_id"),
+            update=("value", "updated_at"),
+        )
+        if responses:
+            lock_records([p.record_id for p in plan if p.new_row is None])
+            upsert_rows(
+                Response,
+                responses,
+                unique=("record_id", "user_id"),
+                update=("values", "status", "updated_at"),
+            )
     names = {v.pk: name for name, v in schema.vectors_settings.items()}
     return {"suggestions": suggestions, "vectors": vectors, "vector_names": names}
 

@@ -155,6 +155,10 @@ def clean_vectors(problems: Problems, schema: DatasetSchema, vectors) -> dict[st
 def _find_question(schema: DatasetSchema, item: dict) -> Question | None:
     question_id = item.get("question_id")
     if question_id is not None:
+        # Most clients send the canonical text; other spellings (upper case, no dashes) parse.
+        question = schema.questions_by_id_text.get(question_id)
+        if question is not None:
+            return question
         try:
             return schema.questions_by_id.get(uuid.UUID(str(question_id)))
         except ValueError:

@@ -16,8 +16,13 @@ from apps.accounts.api.serializers import (
 )
 from apps.accounts.selectors import users_visible_to
 from apps.api.permissions import IsOwner, IsOwnerOrAdmin
+from apps.datasets.api.serializers import items_of
 from apps.workspaces.access import NotFound, as_uuid, workspaces_for
 from apps.workspaces.api.serializers import WorkspaceSerializer
+
+# `{"items": [...]}` shapes for the schema; built once (one class per component name).
+UserListSerializer = items_of(UserSerializer)
+WorkspaceListSerializer = items_of(WorkspaceSerializer)
 
 
 def _items(serializer_class, objects, **context):
@@ -70,7 +75,7 @@ class UsersView(GenericAPIView):
     def get_permissions(self):
         return [IsOwner()] if self.request.method == "POST" else [IsOwnerOrAdmin()]
 
-    @extend_schema(operation_id="list_users")
+    @extend_schema(operation_id="list_users", responses={200: UserListSerializer})
     def get(self, request):
         return Response(_items(UserSerializer, users_visible_to(request.user)))
 
@@ -99,6 +104,7 @@ class UserDetailView(GenericAPIView):
         services.update_user(user=user, **body.validated_data)
         return Response(UserSerializer(user).data)
 
+    @extend_schema(responses={200: UserSerializer})
     def delete(self, request, user_id):
         user = access_user(request.user, user_id)
         data = UserSerializer(user).data
@@ -109,6 +115,7 @@ class UserDetailView(GenericAPIView):
 class UserWorkspacesView(GenericAPIView):
     serializer_class = WorkspaceSerializer
 
+    @extend_schema(responses={200: WorkspaceListSerializer})
     def get(self, request, user_id):
         user = access_user(request.user, user_id)
         visible = workspaces_for(request.user)
@@ -123,6 +130,7 @@ class LegacyUsersView(GenericAPIView):
     def get_permissions(self):
         return [IsOwner()] if self.request.method == "POST" else [IsOwnerOrAdmin()]
 
+    @extend_schema(responses={200: LegacyUserSerializer(many=True)})
     def get(self, request):
         return Response(LegacyUserSerializer(users_visible_to(request.user), many=True).data)
 
@@ -135,6 +143,7 @@ class LegacyUserDetailView(GenericAPIView):
     serializer_class = LegacyUserSerializer
     permission_classes = [IsOwner]
 
+    @extend_schema(responses={200: LegacyUserSerializer})
     def delete(self, request, user_id):
         user = access_user(request.user, user_id)
         data = LegacyUserSerializer(user).data

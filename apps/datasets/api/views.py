@@ -91,6 +91,7 @@ class DatasetDetailView(GenericAPIView):
         dataset = services.update_dataset(dataset=dataset, **changes)
         return Response(DatasetSerializer(dataset).data)
 
+    @extend_schema(responses={200: DatasetSerializer})
     def delete(self, request, dataset_id):
         dataset = access_dataset(request.user, dataset_id, need="manage")
         data = DatasetSerializer(dataset).data

@@ -2,13 +2,15 @@
 
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.datasets.errors import Problems
 from apps.datasets.question_types._options import check_option, clean_labels, option_values
 
 TYPE = "label_selection"
 MIN_OPTIONS = 2
+# Lazy: translated only when a message is built, not for every valid value of a bulk request.
+_LABELS = gettext_lazy("labels")
 
 
 def clean_settings(settings: dict, *, fields: dict[str, dict]) -> dict:
@@ -20,6 +22,6 @@ def clean_settings(settings: dict, *, fields: dict[str, dict]) -> dict:
 
 def clean_value(value: Any, settings: dict, *, record_fields: dict | None = None) -> str:
     problems = Problems()
-    check_option(value, option_values(settings), (), problems, _("labels"))
+    check_option(value, option_values(settings), (), problems, _LABELS)
     problems.raise_if_any()
     return value

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.datasets._type_checks import read_choice, read_list, repeated, repeats
 from apps.datasets.errors import Problems
@@ -11,6 +11,8 @@ from apps.datasets.question_types._options import check_option, clean_labels, op
 TYPE = "multi_label_selection"
 MIN_OPTIONS = 2
 OPTIONS_ORDERS = ("natural", "suggestion")
+# Lazy: translated only when a message is built, not once per label of a bulk request.
+_LABELS = gettext_lazy("labels")
 
 
 def clean_settings(settings: dict, *, fields: dict[str, dict]) -> dict:
@@ -30,7 +32,7 @@ def clean_value(value: Any, settings: dict, *, record_fields: dict | None = None
     chosen = {
         index: label
         for index, label in enumerate(labels)
-        if check_option(label, allowed, (index,), problems, _("labels"))
+        if check_option(label, allowed, (index,), problems, _LABELS)
     }
     for index, label in repeats(chosen.items()):
         problems.add((index,), repeated(label))

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.datasets._type_checks import is_int, read_list, repeated, repeats, show, wrong_type
 from apps.datasets.errors import Problems
@@ -10,6 +11,8 @@ from apps.datasets.question_types._options import check_option, clean_options, o
 
 TYPE = "ranking"
 MIN_OPTIONS, MAX_OPTIONS = 2, 50
+# Lazy: translated only when a message is built, not once per item of a bulk request.
+_OPTIONS = gettext_lazy("options")
 
 
 def clean_settings(settings: dict, *, fields: dict[str, dict]) -> dict:
@@ -37,7 +40,7 @@ def clean_value(value: Any, settings: dict, *, record_fields: dict | None = None
         if rank is not None and (not is_int(rank) or not 1 <= rank <= len(allowed)):
             expected = _("null or a rank from 1 to %(max)d") % {"max": len(allowed)}
             problems.add((index, "rank"), wrong_type(expected, rank))
-        if check_option(item.get("value"), allowed, (index, "value"), problems, _("options")):
+        if check_option(item.get("value"), allowed, (index, "value"), problems, _OPTIONS):
             cleaned[index] = {"value": item["value"], "rank": rank}
     for index, option in repeats((index, item["value"]) for index, item in cleaned.items()):
         problems.add((index, "value"), repeated(option))

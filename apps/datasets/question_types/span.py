@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.datasets._type_checks import (
     is_int,
@@ -22,6 +23,8 @@ from apps.datasets.question_types._options import (
 TYPE = "span"
 MIN_OPTIONS = 1
 MAX_SPANS = 10000
+# Lazy: translated only when a message is built, not once per span of a bulk request.
+_LABELS = gettext_lazy("labels")
 
 
 def clean_settings(settings: dict, *, fields: dict[str, dict]) -> dict:
@@ -102,7 +105,7 @@ def _clean_span(
     if not isinstance(item, dict):
         problems.add(loc, wrong_type(_('an object {"label", "start", "end"}'), item))
         return None
-    label_ok = check_option(item.get("label"), allowed, (*loc, "label"), problems, _("labels"))
+    label_ok = check_option(item.get("label"), allowed, (*loc, "label"), problems, _LABELS)
     start, end = item.get("start"), item.get("end")
     start_ok = is_int(start) and start >= 0
     if not start_ok:

@@ -147,15 +147,16 @@ def render_records(
     return out
 
 
-def render_written(records: list[Record], children: dict) -> list[dict]:
-    """New records answered from what was just written: no queries."""
-    out = [record_dict(r) for r in records]
+def render_written(records: list[dict], children: dict) -> list[dict]:
+    """New records answered from the rows just written: no queries. Record and suggestion
+    rows have the keys (and order) of `record_dict` and `suggestion_dict`."""
+    out = [{**row, "responses": [], "suggestions": [], "vectors": {}} for row in records]
     by_id = {item["id"]: item for item in out}
-    for item in out:
-        item.update(responses=[], suggestions=[], vectors={})
-    for s in children["suggestions"]:
-        by_id[s.record_id]["suggestions"].append(suggestion_dict(s))
+    for row in children["suggestions"]:
+        by_id[row["record_id"]]["suggestions"].append(row)
     names = children["vector_names"]
-    for v in children["vectors"]:
-        by_id[v.record_id]["vectors"][names[v.vector_settings_id]] = v.as_list()
+    for row in children["vectors"]:
+        # Read back from the packed float32, as a stored vector is.
+        vector = Vector(value=row["value"]).as_list()
+        by_id[row["record_id"]]["vectors"][names[row["vector_settings_id"]]] = vector
     return out

@@ -7,6 +7,7 @@ plain dicts inside the service, and answers are rendered by `render` with orjson
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +16,7 @@ from apps.accounts.models import Role
 from apps.datasets.errors import ValidationFailed
 from apps.datasets.schema import DatasetSchema
 from apps.records import services
+from apps.records.api import schema as oas
 from apps.records.api.render import (
     ALL,
     Include,
@@ -100,6 +102,11 @@ class DatasetRecordsView(APIView):
     """GET lists (any member); POST creates and PATCH updates for argilla-v1 (204);
     DELETE ?ids=… removes (204)."""
 
+    @extend_schema(
+        operation_id="list_dataset_records",
+        parameters=[*oas.PAGE, *oas.LIST_FILTERS],
+        responses={200: oas.RecordListOut},
+    )
     def get(self, request, dataset_id):
         dataset = access_dataset(request.user, dataset_id)
         offset, limit, include = page_params(request)
@@ -115,18 +122,35 @@ class DatasetRecordsView(APIView):
         items = render_records(page, include, user=request.user, dataset=dataset)
         return Response({"items": items, "total": total})
 
+    @extend_schema(
+        operation_id="create_dataset_records",
+        description="argilla-v1 create: 1 to 1000 new records, empty 204 answer.",
+        request=oas.RecordsCreateIn,
+        responses={204: None},
+    )
     def post(self, request, dataset_id):
         dataset = access_dataset(request.user, dataset_id, need="manage")
         items = body_items(request, low=1, high=MAX_S1_ITEMS)
         services.upsert_records(dataset=dataset, items=items, mode="create")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(
+        operation_id="update_dataset_records",
+        description="argilla-v1 update of existing records by id, empty 204 answer.",
+        request=oas.RecordsUpdateIn,
+        responses={204: None},
+    )
     def patch(self, request, dataset_id):
         dataset = access_dataset(request.user, dataset_id, need="manage")
         items = body_items(request, low=1, high=MAX_S1_ITEMS)
         services.upsert_records(dataset=dataset, items=items, mode="update")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(
+        operation_id="delete_dataset_records",
+        parameters=[oas.ids_param("record")],
+        responses={204: None},
+    )
     def delete(self, request, dataset_id):
         dataset = access_dataset(request.user, dataset_id, need="manage")
         raw = ",".join(request.query_params.getlist("ids"))
@@ -146,9 +170,19 @@ class DatasetRecordsView(APIView):
 class DatasetRecordsBulkView(APIView):
     """POST creates (201), PUT upserts (200) up to 500 records in one transaction."""
 
+    @extend_schema(
+        operation_id="create_dataset_records_bulk",
+        request=oas.BulkCreateIn,
+        responses={201: oas.BulkOut},
+    )
     def post(self, request, dataset_id):
         return self._write(request, dataset_id, "create", status.HTTP_201_CREATED)
 
+    @extend_schema(
+        operation_id="upsert_dataset_records_bulk",
+        request=oas.BulkUpsertIn,
+        responses={200: oas.BulkUpsertOut},
+    )
     def put(self, request, dataset_id):
         return self._write(request, dataset_id, "upsert", status.HTTP_200_OK)
 
@@ -156,8 +190,8 @@ class DatasetRecordsBulkView(APIView):
         dataset = access_dataset(request.user, dataset_id, need="manage")
         items = body_items(request, low=1, high=services.MAX_BULK_ITEMS)
         result = services.upsert_records(dataset=dataset, items=items, mode=mode)
-        if result.new_records is not None:
-            rendered = render_written(result.new_records, result.children)
+        if result.new_rows is not None:
+            rendered = render_written(result.new_rows, result.children)
         else:
             records = _ordered(result.record_ids)
             rendered = render_records(records, ALL, user=request.user, dataset=dataset)
@@ -168,10 +202,20 @@ class DatasetRecordsBulkView(APIView):
 
 
 class RecordView(APIView):
+    @extend_schema(
+        operation_id="get_record",
+        description="The record with its responses, suggestions and vectors.",
+        responses={200: oas.RecordOut},
+    )
     def get(self, request, record_id):
         record = access_record(request.user, record_id)
         return Response(self._render(request, record))
 
+    @extend_schema(
+        operation_id="update_record",
+        request=oas.RecordPatchIn,
+        responses={200: oas.RecordOut},
+    )
     def patch(self, request, record_id):
         record = access_record(request.user, record_id, need="manage")
         body = request.data if isinstance(request.data, dict) else None
@@ -183,6 +227,11 @@ class RecordView(APIView):
         record.refresh_from_db()
         return Response(self._render(request, record))
 
+    @extend_schema(
+        operation_id="delete_record",
+        description="Answers the deleted record (without responses, suggestions or vectors).",
+        responses={200: oas.RecordOut},
+    )
     def delete(self, request, record_id):
         record = access_record(request.user, record_id, need="manage")
         data = record_dict(record)
@@ -194,11 +243,18 @@ class RecordView(APIView):
 
 
 class RecordSuggestionsView(APIView):
+    @extend_schema(operation_id="list_record_suggestions", responses={200: oas.SuggestionListOut})
     def get(self, request, record_id):
         record = access_record(request.user, record_id)
         suggestions = Suggestion.objects.filter(record=record).order_by("inserted_at")
         return Response({"items": [suggestion_dict(s) for s in suggestions]})
 
+    @extend_schema(
+        operation_id="upsert_record_suggestion",
+        description="Creates (201) or replaces (200) the suggestion for one question.",
+        request=oas.SuggestionIn,
+        responses={200: oas.SuggestionOut, 201: oas.SuggestionOut},
+    )
     def put(self, request, record_id):
         record = access_record(request.user, record_id, need="manage")
         suggestion, created = services.upsert_suggestion(
@@ -207,6 +263,11 @@ class RecordSuggestionsView(APIView):
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(suggestion_dict(suggestion), status=code)
 
+    @extend_schema(
+        operation_id="delete_record_suggestions",
+        parameters=[oas.ids_param("suggestion")],
+        responses={204: None},
+    )
     def delete(self, request, record_id):
         record = access_record(request.user, record_id, need="manage")
         raw = ",".join(request.query_params.getlist("ids"))
@@ -224,6 +285,7 @@ class RecordSuggestionsView(APIView):
 
 
 class SuggestionView(APIView):
+    @extend_schema(operation_id="delete_suggestion", responses={200: oas.SuggestionOut})
     def delete(self, request, suggestion_id):
         suggestion = Suggestion.objects.filter(
             record__dataset__in=datasets_for(request.user), pk=as_uuid(suggestion_id)
@@ -241,6 +303,12 @@ class DatasetRecordsSearchView(APIView):
 
     mine = False
 
+    @extend_schema(
+        operation_id="search_dataset_records",
+        parameters=oas.PAGE,
+        request=oas.SearchIn,
+        responses={200: oas.SearchOut},
+    )
     def post(self, request, dataset_id):
         dataset = access_dataset(request.user, dataset_id)
         offset, limit, include = page_params(request)
@@ -265,5 +333,14 @@ class DatasetRecordsSearchView(APIView):
         return Response({"items": items, "total": total})
 
 
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="search_my_dataset_records",
+        description=(
+            "As the dataset search, with response filters and answers limited to the "
+            "caller's own responses."
+        ),
+    )
+)
 class MyDatasetRecordsSearchView(DatasetRecordsSearchView):
     mine = True

@@ -3,12 +3,14 @@ their own responses, owners and admins of the workspace any of them."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Role
 from apps.datasets.errors import ValidationFailed
+from apps.records.api import schema as oas
 from apps.records.api.render import response_dict
 from apps.records.api.views import access_record
 from apps.responses import services
@@ -38,6 +40,12 @@ def access_response(user, response_id) -> RecordResponse:
 
 
 class RecordResponsesView(APIView):
+    @extend_schema(
+        operation_id="create_record_response",
+        description="The caller's response to the record; a second one is a 409.",
+        request=oas.ResponseIn,
+        responses={201: oas.ResponseOut},
+    )
     def post(self, request, record_id):
         record = access_record(request.user, record_id)
         body = _body(request)
@@ -48,6 +56,11 @@ class RecordResponsesView(APIView):
 
 
 class ResponseView(APIView):
+    @extend_schema(
+        operation_id="update_response",
+        request=oas.ResponseIn,
+        responses={200: oas.ResponseOut},
+    )
     def put(self, request, response_id):
         response = access_response(request.user, response_id)
         body = _body(request)
@@ -56,6 +69,7 @@ class ResponseView(APIView):
         )
         return Response(response_dict(response))
 
+    @extend_schema(operation_id="delete_response", responses={200: oas.ResponseOut})
     def delete(self, request, response_id):
         response = access_response(request.user, response_id)
         data = response_dict(response)

@@ -7,6 +7,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from apps.accounts.api.serializers import LegacyUserSerializer, UserSerializer
+from apps.accounts.api.views import UserListSerializer, WorkspaceListSerializer
 from apps.accounts.models import User
 from apps.api.permissions import IsOwner
 from apps.datasets.errors import ValidationFailed
@@ -33,6 +34,7 @@ def _members(workspace):
 class MyWorkspacesView(GenericAPIView):
     serializer_class = WorkspaceSerializer
 
+    @extend_schema(responses={200: WorkspaceListSerializer})
     def get(self, request):
         workspaces = workspaces_for(request.user).order_by("inserted_at")
         return Response({"items": WorkspaceSerializer(workspaces, many=True).data})
@@ -51,6 +53,7 @@ class WorkspacesView(GenericAPIView):
         return Response(WorkspaceSerializer(workspace).data, status=self.success_status)
 
 
+@extend_schema_view(post=extend_schema(responses={200: WorkspaceSerializer}))
 class LegacyWorkspacesView(WorkspacesView):
     """argilla-v1 expects 200, not 201, on create."""
 
@@ -66,6 +69,7 @@ class WorkspaceDetailView(GenericAPIView):
     def get(self, request, workspace_id):
         return Response(WorkspaceSerializer(access_workspace(request.user, workspace_id)).data)
 
+    @extend_schema(responses={200: WorkspaceSerializer})
     def delete(self, request, workspace_id):
         workspace = access_workspace(request.user, workspace_id)
         data = WorkspaceSerializer(workspace).data
@@ -80,6 +84,7 @@ class WorkspaceUsersView(GenericAPIView):
     def get_permissions(self):
         return [IsOwner()] if self.request.method == "POST" else super().get_permissions()
 
+    @extend_schema(responses={200: UserListSerializer})
     def get(self, request, workspace_id):
         workspace = access_workspace(request.user, workspace_id, need="manage")
         if self.legacy:
@@ -100,7 +105,10 @@ class WorkspaceUsersView(GenericAPIView):
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(post=extend_schema(operation_id="legacy_add_workspace_member"))
+@extend_schema_view(
+    get=extend_schema(responses={200: LegacyUserSerializer(many=True)}),
+    post=extend_schema(operation_id="legacy_add_workspace_member"),
+)
 class LegacyWorkspaceUsersView(WorkspaceUsersView):
     legacy = True
 
@@ -121,7 +129,7 @@ class WorkspaceUserView(GenericAPIView):
             raise NotFound(_("User not found."))
         return user
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={201: UserSerializer})
     def post(self, request, workspace_id, user_id):
         workspace = access_workspace(request.user, workspace_id)
         user = self._user(user_id)
@@ -129,6 +137,7 @@ class WorkspaceUserView(GenericAPIView):
         code = status.HTTP_200_OK if self.legacy else status.HTTP_201_CREATED
         return Response(self._serializer()(user).data, status=code)
 
+    @extend_schema(responses={200: UserSerializer})
     def delete(self, request, workspace_id, user_id):
         workspace = access_workspace(request.user, workspace_id)
         user = self._user(user_id)
@@ -136,5 +145,9 @@ class WorkspaceUserView(GenericAPIView):
         return Response(self._serializer()(user).data)
 
 
+@extend_schema_view(
+    post=extend_schema(request=None, responses={200: LegacyUserSerializer}),
+    delete=extend_schema(responses={200: LegacyUserSerializer}),
+)
 class LegacyWorkspaceUserView(WorkspaceUserView):
     legacy = True

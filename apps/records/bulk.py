@@ -1,0 +1,148 @@
+"""Writing many rows in one statement: COPY and unnest() on PostgreSQL, the ORM elsewhere.
+
+A row is a dict of column values by attname (`record_id`, not `record`), ids set in Python;
+a column left out takes its field's default. The ORM path builds model instances and uses
+bulk_create / bulk_update, one statement per call, so query counts match on every database.
+
+Why not the ORM on PostgreSQL (DESIGN.md §6): a 500-record request spends ~4x longer in
+`bulk_create` than in COPY, and an `update_conflicts` bulk_create or a `bulk_update` builds
+thousands of placeholders (a CASE per row for bulk_update) through per-value field adapters.
+Here JSON is encoded once per value with orjson, and upserts and updates pass one array per
+column to unnest(), so the SQL text is the same whatever the number of rows.
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import orjson
+from django.db import connection, models
+
+
+def _fields(model) -> list[models.Field]:
+    return list(model._meta.concrete_fields)
+
+
+def _quoted(names: Iterable[str]) -> str:
+    # Quoted: responses have a column called "values", a keyword in SQL.
+    return ", ".join(connection.ops.quote_name(name) for name in names)
+
+
+def _json(value) -> str | None:
+    return None if value is None else orjson.dumps(value).decode()
+
+
+def _column(field: models.Field, rows: Sequence[dict]) -> list:
+    """One column's values for PostgreSQL, JSON pre-encoded as text."""
+    name = field.attname
+    if name not in rows[0]:
+        default = field.get_default()
+        values = [row.get(name, default) for row in rows]
+    else:
+        values = [row[name] for row in rows]
+    if isinstance(field, models.JSONField):
+        return [_json(value) for value in values]
+    return values
+
+
+def _as_tuples(fields: list[models.Field], rows: Sequence[dict]) -> Iterator[tuple]:
+    return zip(*(_column(field, rows) for field in fields), strict=True)
+
+
+def insert_rows(model, rows: Sequence[dict]) -> None:
+    """Insert new rows: COPY on PostgreSQL (not seen by Django's query log), one bulk INSERT
+    elsewhere."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows])
+        return
+    fields = _fields(model)
+    sql = f"COPY {model._meta.db_table} ({_quoted(f.column for f in fields)}) FROM STDIN"
+    with connection.cursor() as cursor:
+        with cursor.connection.cursor().copy(sql) as copy:
+            for values in _as_tuples(fields, rows):
+                copy.write_row(values)
+
+
+def _unnest(fields: list[models.Field], rows: Sequence[dict]) -> tuple[str, list]:
+    """`unnest(%s::type[], …)` over one array per column, and those arrays."""
+    casts = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    return f"unnest({casts})", [_column(field, rows) for field in fields]
+
+
+def upsert_rows(
+    model, rows: Sequence[dict], *, unique: Sequence[str], update: Sequence[str]
+) -> None:
+    """INSERT … ON CONFLICT (unique) DO UPDATE SET the `update` columns: one statement.
+
+    A conflicting row keeps its id and inserted_at; `unique` and `update` are attnames.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**row) for row in rows],
+            update_conflicts=True,
+            unique_fields=[_field_name(model, name) for name in unique],
+            update_fields=[_field_name(model, name) for name in update],
+        )
+        return
+    fields = _fields(model)
+    source, params = _unnest(fields, rows)
+    assignments = ", ".join(f"{_quoted([c])} = EXCLUDED.{_quoted([c])}" for c in update)
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({_quoted(f.column for f in fields)}) "
+        f"SELECT * FROM {source} "
+        f"ON CONFLICT ({_quoted(unique)}) DO UPDATE SET {assignments}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _field_name(model, attname: str) -> str:
+    """bulk_create wants field names (`record`), rows use attnames (`record_id`)."""
+    for field in model._meta.concrete_fields:
+        if field.attname == attname:
+            return field.name
+    raise LookupError(f"{model.__name__} has no column {attname!r}")
+
+
+def update_rows(
+    model, rows: Sequence[dict], *, columns: Sequence[str], keep_when_null: Sequence[str] = ()
+) -> None:
+    """Set `columns` of existing rows matched by primary key; a None in a `keep_when_null`
+    column keeps the stored value. One UPDATE … FROM unnest() on PostgreSQL; elsewhere one
+    bulk_update per combination of columns present (at most 2 with one such column)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        _bulk_update(model, rows, columns, keep_when_null)
+        return
+    pk = model._meta.pk
+    fields = [pk] + [model._meta.get_field(_field_name(model, c)) for c in columns]
+    source, params = _unnest(fields, rows)
+    assignments = ", ".join(
+        f"{_quoted([c])} = COALESCE(v.{_quoted([c])}, t.{_quoted([c])})"
+        if c in keep_when_null
+        else f"{_quoted([c])} = v.{_quoted([c])}"
+        for c in columns
+    )
+    sql = (
+        f"UPDATE {model._meta.db_table} AS t SET {assignments} "
+        f"FROM {source} AS v({_quoted(f.column for f in fields)}) "
+        f"WHERE t.{_quoted([pk.column])} = v.{_quoted([pk.column])}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _bulk_update(model, rows, columns, keep_when_null) -> None:
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        present = tuple(c for c in columns if not (c in keep_when_null and row[c] is None))
+        groups.setdefault(present, []).append(row)
+    pk = model._meta.pk.attname
+    for present, group in groups.items():
+        if not present:
+            continue
+        objs = [model(**{pk: row[pk]}, **{c: row[c] for c in present}) for row in group]
+        model.objects.bulk_update(objs, [_field_name(model, c) for c in present])
