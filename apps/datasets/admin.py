@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.annotation.admin import DatasetAssignmentAdminMixin
 from apps.datasets import services
 from apps.datasets import settings_validation as sv
 from apps.datasets.errors import ValidationFailed
@@ -180,23 +181,30 @@ class DatasetForm(forms.ModelForm):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(ScopedModelAdmin):
+class DatasetAdmin(DatasetAssignmentAdminMixin, ScopedModelAdmin):
     form = DatasetForm
-    list_display = ("name", "workspace", "status", "min_submitted", "inserted_at")
+    list_display = (
+        "name",
+        "workspace",
+        "status",
+        "records_progress",
+        "min_submitted",
+        "inserted_at",
+    )
     list_filter = ("status", ("workspace", ScopedRelatedFilter))
     list_select_related = ("workspace",)
     search_fields = ("name", "workspace__name")
     ordering = ("workspace__name", "name")
     fieldsets = (
-        (None, {"fields": ("workspace", "name", "status", "progress")}),
+        (None, {"fields": ("workspace", "name", "status", "progress", "annotators_progress")}),
         (_("Annotation"), {"fields": ("guidelines", "min_submitted", "distribution_strategy")}),
         (_("Other settings"), {"fields": ("allow_extra_metadata", "metadata")}),
     )
     inlines = (FieldInline, QuestionInline, MetadataPropertyInline, VectorSettingsInline)
-    actions = ("publish",)
+    actions = ("publish", "rebalance_assignments")
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ("status", "progress", "distribution_strategy")
+        readonly = ("status", "progress", "annotators_progress", "distribution_strategy")
         # A dataset never moves between workspaces (its records and answers would follow).
         return readonly + ("workspace",) if obj is not None else readonly
 

@@ -309,6 +309,9 @@ def publish_dataset(*, dataset: Dataset) -> Dataset:
     problems.raise_if_any()
     dataset.status = DatasetStatus.READY
     dataset.save(update_fields=["status", "updated_at"])
+    from apps.annotation.services import distribute_published_dataset
+
+    distribute_published_dataset(dataset=dataset)
     return dataset
 
 

@@ -1,0 +1,233 @@
+"""The work queue: the next record for an annotator, leases and skips.
+
+`next_record` looks, in this order, for the annotator's oldest draft, the record they
+already hold on lease, a new record from their queue (the dataset's mode and order, see
+`ordering`), then the records they skipped. The record found is leased to them for the
+rules' `lease_minutes`; a lease counts towards the record's overlap until it expires, so
+with `min_submitted = k` no more than k annotators hold or have submitted a record.
+
+Concurrency: the new record is taken with `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL
+(annotators racing for the same record spread over the next ones instead of waiting), and
+its room is re-checked once locked, in a fresh snapshot that sees every lease committed
+before. SQLite serialises write transactions (BEGIN IMMEDIATE), so the same code is correct.
+
+Each call runs a constant number of indexed queries. The scan for a new record resumes at
+the annotator's *mark*, the first record of their order they have neither answered nor
+skipped, so it does not walk back over everything they did. Marks restart from the
+beginning when they are older than the lease (which bounds how long anything can be
+missed), when min_submitted or the rules change, and when records are inserted where they
+may sort before a mark.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.annotation.models import AnnotatorQueue, AssignmentRules, Skip
+from apps.annotation.ordering import Segment, segments_for
+from apps.annotation.scan import (
+    Asker,
+    key_of,
+    locked_seat,
+    relax_commit,
+    rules_and_membership,
+    write_seat,
+)
+from apps.datasets.errors import ValidationFailed
+from apps.datasets.models import Dataset
+from apps.records.models import Record
+
+# A locked candidate that turns out full (a lease committed meanwhile): try the next ones.
+_CLAIM_ATTEMPTS = 3
+
+
+@dataclass
+class _Turn:
+    """One call of next_record: who asks, under which rules, at what time."""
+
+    dataset: Dataset
+    user: User
+    rules: AssignmentRules
+    seat: AnnotatorQueue
+    now: datetime
+    asker: Asker
+    mark: dict | None = field(default=None)
+
+
+def _room_confirmed(turn: _Turn, record: Record) -> bool:
+    if turn.rules.is_assigned:
+        return True  # the assignment is the place: nobody else is dealt it
+    if connection.vendor == "sqlite":
+        return True  # nothing committed since the query began: writers are serialised
+    return turn.asker.has_room(record.pk)
+
+
+def _held(turn: _Turn) -> Record | None:
+    seat = turn.seat
+    if seat.record_id is None or seat.lease_expires_at is None or seat.lease_expires_at <= turn.now:
+        return None
+    return turn.asker.held(seat.record_id, assigned=turn.rules.is_assigned)
+
+
+def _first_skipped(turn: _Turn) -> Record | None:
+    record = turn.asker.first_skipped(assigned=turn.rules.is_assigned)
+    if record is None or _room_confirmed(turn, record):
+        return record
+    return None
+
+
+def _claim(turn: _Turn, segment: Segment, key) -> Record | None:
+    """Lock the first record of `segment` from `key` on that still has room."""
+    inclusive = True
+    for _attempt in range(_CLAIM_ATTEMPTS):
+        record = turn.asker.claim(
+            segment, key, inclusive=inclusive, with_room=not turn.rules.is_assigned
+        )
+        if record is None or _room_confirmed(turn, record):
+            return record
+        key, inclusive = key_of(record, segment), False
+    return None
+
+
+def _rules_signature(rules: AssignmentRules) -> str:
+    return f"{rules.mode}:{rules.order}:{rules.order_question_id}"
+
+
+def _start(turn: _Turn) -> tuple[int, list | None] | None:
+    """Where this turn's scan begins: the mark if still trusted, else the very start."""
+    mark = turn.seat.mark or {}
+    lease = timedelta(minutes=turn.rules.lease_minutes)
+    fresh = (
+        mark.get("m") == turn.dataset.min_submitted
+        and mark.get("r") == _rules_signature(turn.rules)
+        and datetime.fromisoformat(mark["at"]) > turn.now - lease
+    )
+    if not fresh:
+        turn.mark = {"at": turn.now.isoformat()}
+        return 0, None
+    turn.mark = {"at": mark["at"]}
+    if mark.get("end"):
+        return None
+    return mark["s"], mark["k"]
+
+
+def _scan(turn: _Turn) -> Record | None:
+    """A new record for the annotator, moving their mark to the first one they still owe."""
+    start = _start(turn)
+    turn.mark.update(m=turn.dataset.min_submitted, r=_rules_signature(turn.rules))
+    if start is None:
+        turn.mark["end"] = True
+        return None
+    segments = segments_for(
+        rules=turn.rules, user=turn.user, seat=turn.seat, dataset_id=turn.dataset.pk
+    )
+    start_segment, start_key = start
+    found_mark = False
+    for index in range(start_segment, len(segments)):
+        segment = segments[index]
+        key = start_key if index == start_segment else None
+        if not found_mark:
+            key = turn.asker.first_owed_key(segment, key)
+            if key is None:
+                continue
+            turn.mark.update(s=index, k=key)
+            found_mark = True
+        record = _claim(turn, segment, key)
+        if record is not None:
+            return record
+    if not found_mark:
+        turn.mark["end"] = True
+    return None
+
+
+def _seat(dataset: Dataset, user: User) -> AnnotatorQueue:
+    """The annotator's queue row, locked: one call at a time per annotator and dataset."""
+    seat = locked_seat(dataset.pk, user.pk)
+    if seat is None:
+        seat, _created = AnnotatorQueue.objects.select_for_update().get_or_create(
+            dataset=dataset, user=user
+        )
+    return seat
+
+
+@transaction.atomic
+def next_record(*, dataset: Dataset, user: User) -> Record | None:
+    """The record `user` should annotate next in `dataset`, leased to them; None if none.
+
+    The record carries `lease_expires_at`, until when it is reserved for them.
+
+    None means nothing is available to them right now: they are not in the pool, they have
+    answered everything they may, or the remaining records are held by others (leases
+    expire, so asking again later may give one).
+    """
+    rules, in_pool = rules_and_membership(dataset, user)
+    if not in_pool:
+        # Someone taken out of the pool gives back what they held.
+        AnnotatorQueue.objects.filter(dataset=dataset, user=user, record__isnull=False).update(
+            record=None, lease_expires_at=None
+        )
+        return None
+    relax_commit()
+    now = timezone.now()
+    turn = _Turn(
+        dataset=dataset,
+        user=user,
+        rules=rules,
+        seat=_seat(dataset, user),
+        now=now,
+        asker=Asker(
+            dataset_id=dataset.pk, user_id=user.pk, now=now, min_submitted=dataset.min_submitted
+        ),
+    )
+    record = turn.asker.first_draft() or _held(turn) or _scan(turn) or _first_skipped(turn)
+    lease_expires_at = now + timedelta(minutes=rules.lease_minutes) if record else None
+    write_seat(
+        turn.seat.pk,
+        record_id=record.pk if record else None,
+        lease_expires_at=lease_expires_at,
+        now=now,
+        mark=turn.mark,
+    )
+    if record is not None:
+        record.lease_expires_at = lease_expires_at
+    return record
+
+
+@transaction.atomic
+def skip(*, dataset: Dataset, user: User, record: Record) -> None:
+    """Put `record` aside: `user` gets it again only once nothing else is left for them.
+
+    Releases their lease on it, so someone else may take it meanwhile.
+    """
+    if record.dataset_id != dataset.pk:
+        raise ValidationFailed.single(("record_id",), _("This record is not in this dataset."))
+    Skip.objects.update_or_create(
+        record=record, user=user, defaults={"dataset": dataset, "skipped_at": timezone.now()}
+    )
+    AnnotatorQueue.objects.filter(dataset=dataset, user=user, record=record).update(
+        record=None, lease_expires_at=None
+    )
+
+
+@transaction.atomic
+def release(*, dataset: Dataset, user: User) -> None:
+    """Give back whatever `user` holds in `dataset` (e.g. they left the annotation view)."""
+    AnnotatorQueue.objects.filter(dataset=dataset, user=user).update(
+        record=None, lease_expires_at=None
+    )
+
+
+def restart_marks(*, dataset: Dataset, only_exhausted: bool = False) -> int:
+    """Make every annotator's next scan start from the beginning of their order.
+
+    Called when records may now sort before a mark (new records, re-balanced assignments).
+    With `only_exhausted`, only annotators who had reached the end restart.
+    """
+    seats = AnnotatorQueue.objects.filter(dataset=dataset)
+    if only_exhausted:
+        seats = seats.filter(mark__end=True)
+    return seats.update(mark=None)

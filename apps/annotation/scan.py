@@ -1,0 +1,273 @@
+"""The queue's SQL: each function runs one statement (mostly over `records_record r`).
+
+Written out by hand for speed (see `ordering`); the same text runs on PostgreSQL and SQLite
+(row-value comparisons need SQLite ≥ 3.15). Values go through the fields' own database
+preparation, so UUIDs and datetimes are stored and compared as Django stores them.
+"""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from apps.accounts.models import Role, User
+from apps.annotation.models import AnnotatorQueue, AssignmentRules, PoolKind, Skip
+from apps.annotation.ordering import ASSIGNMENTS, RECORDS, Segment
+from apps.records.models import Record, RecordStatus
+from apps.responses.models import Response, ResponseStatus
+from apps.workspaces.models import WorkspaceMember
+
+RESPONSES = Response._meta.db_table
+SKIPS = Skip._meta.db_table
+QUEUES = AnnotatorQueue._meta.db_table
+RULES = AssignmentRules._meta.db_table
+NAMED = AssignmentRules.annotators.through._meta.db_table
+MEMBERS = WorkspaceMember._meta.db_table
+
+_COLUMNS = ", ".join(f"r.{f.column}" for f in Record._meta.concrete_fields)
+_UUID = Record._meta.get_field("id")
+_DATETIME = Record._meta.get_field("inserted_at")
+_PENDING = RecordStatus.PENDING
+_SUBMITTED = ResponseStatus.SUBMITTED
+_DISCARDED = ResponseStatus.DISCARDED
+_DRAFT = ResponseStatus.DRAFT
+_MARK = AnnotatorQueue._meta.get_field("mark")
+
+
+def _adapt(params: Iterable) -> list:
+    adapted = []
+    for value in params:
+        if isinstance(value, uuid.UUID):
+            value = _UUID.get_db_prep_value(value, connection)
+        elif isinstance(value, datetime):
+            value = _DATETIME.get_db_prep_value(value, connection)
+        adapted.append(value)
+    return adapted
+
+
+def _lock() -> str:
+    """Lock the record taken; on PostgreSQL pass over records someone else is taking."""
+    if connection.features.has_select_for_update_skip_locked:
+        return " FOR UPDATE OF r SKIP LOCKED"
+    return ""  # SQLite: write transactions are serialised (BEGIN IMMEDIATE)
+
+
+def _first_record(sql: str, params: Sequence) -> Record | None:
+    return next(iter(Record.objects.raw(sql, _adapt(params))), None)
+
+
+def relax_commit() -> None:
+    """PostgreSQL: this transaction's commit need not wait for the WAL flush.
+
+    A lease is bookkeeping: should the server crash, losing the last few milliseconds of
+    leases only hands those records out again. Only when the queue's transaction is the
+    outermost one, so that no caller's write (a response!) is ever committed this way.
+    """
+    outermost = connection.in_atomic_block and not connection.savepoint_ids
+    if connection.vendor == "postgresql" and outermost and connection.commit_on_exit:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def rules_and_membership(dataset, user: User) -> tuple[AssignmentRules, bool]:
+    """The dataset's rules (unsaved defaults without a row), and whether `user` is in its
+    pool — `rules.pool_users`' rule, with the role and activity read from `user` as loaded.
+    One query; two for a dataset without rules."""
+    member = f"SELECT 1 FROM {MEMBERS} m WHERE m.workspace_id = %s AND m.user_id = %s"
+    sql = (
+        f"SELECT r.*, EXISTS({member}) AS is_member, EXISTS(SELECT 1 FROM {NAMED} n"
+        " WHERE n.assignmentrules_id = r.id AND n.user_id = %s) AS is_named"
+        f" FROM {RULES} r WHERE r.dataset_id = %s"
+    )
+    params = [dataset.workspace_id, user.pk, user.pk, dataset.pk]
+    rules = next(iter(AssignmentRules.objects.raw(sql, _adapt(params))), None)
+    if rules is None:
+        with connection.cursor() as cursor:
+            cursor.execute(member, _adapt([dataset.workspace_id, user.pk]))
+            is_member = cursor.fetchone() is not None
+        rules, is_named = AssignmentRules(dataset=dataset), False
+    else:
+        rules.dataset = dataset
+        is_member, is_named = bool(rules.is_member), bool(rules.is_named)
+    if not (user.is_active and is_member):
+        return rules, False
+    if not rules._state.adding and rules.pool_kind == PoolKind.NAMED:
+        return rules, is_named
+    return rules, user.role == Role.ANNOTATOR
+
+
+def locked_seat(dataset_id, user_id) -> AnnotatorQueue | None:
+    """The annotator's queue row, locked (PostgreSQL) until the transaction ends."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"SELECT * FROM {QUEUES} WHERE dataset_id = %s AND user_id = %s{lock}"
+    return next(iter(AnnotatorQueue.objects.raw(sql, _adapt([dataset_id, user_id]))), None)
+
+
+def write_seat(seat_id, *, record_id, lease_expires_at, now: datetime, mark=None) -> None:
+    """Record the lease (or its end) and, when given, the new mark."""
+    sets, params = (
+        "record_id = %s, lease_expires_at = %s, updated_at = %s",
+        [
+            record_id,
+            lease_expires_at,
+            now,
+        ],
+    )
+    if mark is not None:
+        sets += ", mark = %s"
+        params.append(_MARK.get_db_prep_value(mark, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {QUEUES} SET {sets} WHERE id = %s", _adapt([*params, seat_id]))
+
+
+class Asker:
+    """The conditions shared by one annotator's queries at one moment."""
+
+    def __init__(self, *, dataset_id, user_id, now: datetime, min_submitted: int):
+        self.dataset_id = dataset_id
+        self.user_id = user_id
+        self.now = now
+        self.min_submitted = min_submitted
+
+    def _not_answered(self) -> tuple[str, list]:
+        return (
+            f" AND NOT EXISTS (SELECT 1 FROM {RESPONSES} a"
+            " WHERE a.record_id = r.id AND a.user_id = %s)"
+            f" AND NOT EXISTS (SELECT 1 FROM {SKIPS} s"
+            " WHERE s.record_id = r.id AND s.user_id = %s)",
+            [self.user_id, self.user_id],
+        )
+
+    def _not_finished(self) -> tuple[str, list]:
+        return (
+            f" AND NOT EXISTS (SELECT 1 FROM {RESPONSES} a WHERE a.record_id = r.id"
+            " AND a.user_id = %s AND a.status IN (%s, %s))",
+            [self.user_id, _SUBMITTED, _DISCARDED],
+        )
+
+    def room(self) -> tuple[str, list]:
+        """Submitted responses plus other annotators' live leases stay below min_submitted.
+
+        A lease stops counting once its holder submitted (then the response counts) or
+        discarded (then the record needs someone else).
+        """
+        return (
+            f" AND ((SELECT COUNT(*) FROM {RESPONSES} c"
+            " WHERE c.record_id = r.id AND c.status = %s)"
+            f" + (SELECT COUNT(*) FROM {QUEUES} q WHERE q.record_id = r.id"
+            " AND q.lease_expires_at > %s AND q.user_id <> %s"
+            f" AND NOT EXISTS (SELECT 1 FROM {RESPONSES} d WHERE d.record_id = q.record_id"
+            " AND d.user_id = q.user_id AND d.status IN (%s, %s)))) < %s",
+            [_SUBMITTED, self.now, self.user_id, _SUBMITTED, _DISCARDED, self.min_submitted],
+        )
+
+    def _segment_from(self, segment: Segment, key, inclusive: bool) -> tuple[str, list]:
+        sql = (
+            f" FROM {RECORDS} r {segment.join}"
+            f" WHERE r.dataset_id = %s AND r.status = %s {segment.where}"
+        )
+        params = [*segment.join_params, self.dataset_id, _PENDING, *segment.where_params]
+        not_answered, more = self._not_answered()
+        sql, params = sql + not_answered, params + more
+        if key is not None:
+            parts = [f.to_python(v) for f, v in zip(segment.key_fields, key, strict=True)]
+            placeholders = ", ".join(["%s"] * len(parts))
+            operator = ">=" if inclusive else ">"
+            sql += f" AND ({', '.join(segment.keys)}) {operator} ({placeholders})"
+            params += parts
+        return sql, params
+
+    def first_owed_key(self, segment: Segment, key) -> list | None:
+        """The order key of the first record of `segment` from `key` on that this annotator
+        has neither answered nor skipped, whether or not it has room. One query."""
+        body, params = self._segment_from(segment, key, inclusive=True)
+        names = ", ".join(f"{sql} AS qk{i}" for i, sql in enumerate(segment.keys))
+        order = ", ".join(segment.keys)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {names}{body} ORDER BY {order} LIMIT 1", _adapt(params))
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return [_json(f.to_python(v)) for f, v in zip(segment.key_fields, row, strict=True)]
+
+    def claim(self, segment: Segment, key, *, inclusive: bool, with_room: bool) -> Record | None:
+        """Lock the first record of `segment` from `key` on that this annotator owes and
+        (`with_room`) that has room. One query; the record carries its key as `qk0…`."""
+        body, params = self._segment_from(segment, key, inclusive=inclusive)
+        if with_room:
+            room, more = self.room()
+            body, params = body + room, params + more
+        names = ", ".join(f"{sql} AS qk{i}" for i, sql in enumerate(segment.keys))
+        order = ", ".join(segment.keys)
+        sql = f"SELECT {_COLUMNS}, {names}{body} ORDER BY {order} LIMIT 1{_lock()}"
+        return _first_record(sql, params)
+
+    def has_room(self, record_id) -> bool:
+        """Re-check a locked record in a fresh snapshot (sees every committed lease)."""
+        room, params = self.room()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {RECORDS} r WHERE r.id = %s{room}",
+                _adapt([record_id, *params]),
+            )
+            return cursor.fetchone() is not None
+
+    def first_draft(self) -> Record | None:
+        """The annotator's draft on the earliest record, skipped ones aside."""
+        sql = (
+            f"SELECT {_COLUMNS} FROM {RECORDS} r JOIN {RESPONSES} a ON a.record_id = r.id"
+            " AND a.user_id = %s AND a.status = %s WHERE r.dataset_id = %s"
+            f" AND NOT EXISTS (SELECT 1 FROM {SKIPS} s WHERE s.record_id = r.id AND s.user_id = %s)"
+            " ORDER BY r.inserted_at, r.id LIMIT 1"
+        )
+        return _first_record(sql, [self.user_id, _DRAFT, self.dataset_id, self.user_id])
+
+    def _assigned_join(self, assigned: bool) -> tuple[str, list]:
+        if not assigned:
+            return "", []
+        return (
+            f" JOIN {ASSIGNMENTS} g ON g.record_id = r.id AND g.user_id = %s",
+            [self.user_id],
+        )
+
+    def held(self, record_id, *, assigned: bool) -> Record | None:
+        """The record on lease, if still pending, unfinished (and still assigned)."""
+        join, params = self._assigned_join(assigned)
+        not_finished, more = self._not_finished()
+        sql = (
+            f"SELECT {_COLUMNS} FROM {RECORDS} r{join}"
+            f" WHERE r.id = %s AND r.dataset_id = %s AND r.status = %s{not_finished}"
+        )
+        return _first_record(sql, [*params, record_id, self.dataset_id, _PENDING, *more])
+
+    def first_skipped(self, *, assigned: bool) -> Record | None:
+        """Lock the record the annotator skipped longest ago that they may still take."""
+        join, params = self._assigned_join(assigned)
+        not_finished, more = self._not_finished()
+        sql = (
+            f"SELECT {_COLUMNS} FROM {RECORDS} r"
+            f" JOIN {SKIPS} s ON s.record_id = r.id AND s.user_id = %s{join}"
+            f" WHERE r.dataset_id = %s AND r.status = %s{not_finished}"
+        )
+        params = [self.user_id, *params, self.dataset_id, _PENDING, *more]
+        if not assigned:
+            room, extra = self.room()
+            sql, params = sql + room, params + extra
+        return _first_record(sql + f" ORDER BY s.skipped_at, r.id LIMIT 1{_lock()}", params)
+
+
+def _json(value):
+    if isinstance(value, datetime):
+        if timezone.is_naive(value):  # SQLite hands back naive UTC
+            value = timezone.make_aware(value, UTC)
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def key_of(record: Record, segment: Segment) -> list:
+    """A claimed record's order key, JSON-ready."""
+    return [_json(f.to_python(getattr(record, f"qk{i}"))) for i, f in enumerate(segment.key_fields)]

@@ -1,0 +1,275 @@
+"""The work queue under load: next_record + submit on a dataset of 1,000,000 records.
+
+Run on demand (never part of the tests), against a PostgreSQL server:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/queue.py
+    ... bench/queue.py --records 10000 --annotators 8 --seconds 60 --overlap 2 \
+        --mode assigned --order shuffled
+
+It creates a database of its own on that server (dropped at the end), migrates it, creates a
+published dataset and bulk-inserts the records in SQL (INSERT … SELECT generate_series; in
+assigned mode the assignments too), then runs `--annotators` worker processes — one per
+simulated annotator, like web workers, each with its own connection — that call
+`queue.next_record` and `responses.services.save_response(status="submitted")` in a loop for
+`--seconds`. Prints p50/p95/p99 of each call in ms and the throughput. Budget (DESIGN.md §6):
+p95 ≤ 25 ms each, flat in dataset size.
+"""
+
+import sys
+from pathlib import Path
+
+# This file shares its name with the standard library's `queue`, which multiprocessing and
+# psycopg import: take bench/ off the import path before importing them.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
+
+import argparse  # noqa: E402
+import multiprocessing  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from urllib.parse import urlparse, urlunparse  # noqa: E402
+
+ROOT = _HERE.parent
+ANSWER = {"response_ranking": {"value": 2}}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--annotators", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--overlap", type=int, default=2, help="min_submitted")
+    parser.add_argument("--mode", choices=["open", "assigned"], default="open")
+    parser.add_argument("--order", choices=["inserted", "shuffled", "suggestion_score"])
+    parser.add_argument(
+        "--phases",
+        default="",
+        help="annotator counts to run one after the other, e.g. 1,8 (default: --annotators)",
+    )
+    parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    args = parser.parse_args()
+    args.phases = [int(n) for n in args.phases.split(",") if n] or [args.annotators]
+    args.annotators = max(args.annotators, *args.phases)
+    return args
+
+
+def server_and_bench_urls() -> tuple[str, str, str]:
+    url = os.environ.get("DATABASE_URL", "")
+    parts = urlparse(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        sys.exit("bench/queue.py needs DATABASE_URL=postgres://… (a PostgreSQL server)")
+    name = f"loam_bench_queue_{uuid.uuid4().hex[:8]}"
+    admin = urlunparse(parts._replace(path="/postgres"))
+    return admin, urlunparse(parts._replace(path=f"/{name}")), name
+
+
+def admin_sql(admin_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def build(args) -> tuple[str, list[str]]:
+    """Migrate, create the dataset and its annotators, insert the records. (ids)"""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from apps.accounts.models import Role, User
+    from apps.annotation.services import update_rules
+    from apps.datasets import services as ds
+    from apps.datasets.models import Question
+    from apps.workspaces.models import Workspace, WorkspaceMember
+
+    call_command("migrate", verbosity=0)
+    workspace = Workspace.objects.create(name="bench")
+    users = []
+    for index in range(args.annotators):
+        user = User.objects.create(username=f"annotator-{index}", role=Role.ANNOTATOR)
+        WorkspaceMember.objects.create(workspace=workspace, user=user)
+        users.append(user)
+    dataset = ds.create_dataset(workspace=workspace, name="queue", min_submitted=args.overlap)
+    for name in ("prompt", "response-1", "response-2"):
+        ds.add_field(dataset=dataset, name=name, settings={"type": "text"})
+    ds.add_question(
+        dataset=dataset,
+        name="response_ranking",
+        settings={"type": "rating", "options": [{"value": v} for v in (1, 2, 3)]},
+    )
+    ds.publish_dataset(dataset=dataset)
+    question = Question.objects.get(dataset=dataset)
+    order = args.order or "inserted"
+    # Rules first, on the empty dataset: the records below are written straight in SQL.
+    update_rules(
+        dataset=dataset,
+        mode=args.mode,
+        order=order,
+        order_question=question if order == "suggestion_score" else None,
+    )
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO records_record
+                (id, dataset_id, external_id, fields, metadata, status, inserted_at, updated_at)
+            SELECT gen_random_uuid(), %s, 'r' || g,
+                   jsonb_build_object('prompt', 'Question number ' || g,
+                                      'response-1', repeat('first answer ', 20),
+                                      'response-2', repeat('second answer ', 20)),
+                   jsonb_build_object('n', g), 'pending',
+                   now() + g * interval '1 microsecond', now()
+            FROM generate_series(1, %s) AS g
+            """,
+            [dataset.pk, args.records],
+        )
+        cursor.execute(
+            """
+            INSERT INTO records_suggestion
+                (id, record_id, question_id, value, score, agent, type, inserted_at, updated_at)
+            SELECT gen_random_uuid(), r.id, %s, '1'::jsonb, to_jsonb(random()), 'bench',
+                   'model', now(), now()
+            FROM records_record r WHERE r.dataset_id = %s
+            """,
+            [question.pk, dataset.pk],
+        )
+        if args.mode == "assigned":
+            _assign_in_sql(cursor, dataset, users, args, order)
+        cursor.execute("ANALYZE")
+    print(f"inserted {args.records:,} records in {time.perf_counter() - started:.1f} s")
+    return str(dataset.pk), [str(user.pk) for user in users]
+
+
+def _assign_in_sql(cursor, dataset, users, args, order) -> None:
+    """Deal the records over the annotators as `deal_new_records` does, in one statement."""
+    position = {
+        "inserted": "extract(epoch from r.inserted_at)",
+        "shuffled": "random()",
+        "suggestion_score": "(s.score #>> '{}')::float8",
+    }[order]
+    cursor.execute(
+        f"""
+        INSERT INTO annotation_assignment (id, dataset_id, record_id, user_id, position,
+                                           inserted_at)
+        SELECT gen_random_uuid(), r.dataset_id, r.id,
+               (%s::uuid[])[((r.n * %s + slot) %% %s) + 1], {position}, now()
+        FROM (SELECT id, dataset_id, inserted_at,
+                     row_number() OVER (ORDER BY inserted_at, id) - 1 AS n
+              FROM records_record WHERE dataset_id = %s) r
+        JOIN records_suggestion s ON s.record_id = r.id
+        CROSS JOIN generate_series(0, %s - 1) AS slot
+        """,
+        [[u.pk for u in users], args.overlap, len(users), dataset.pk, args.overlap],
+    )
+
+
+def annotate(url: str, dataset_id: str, user_id: str, seconds: float, results) -> None:
+    """One simulated annotator (its own process and connection): ask, submit, repeat."""
+    setup_django(url)
+    from django.db import connection
+
+    from apps.accounts.models import User
+    from apps.annotation.queue import next_record
+    from apps.datasets.models import Dataset
+    from apps.responses.services import save_response
+
+    dataset = Dataset.objects.get(pk=dataset_id)
+    user = User.objects.get(pk=user_id)
+    asks, submits, cpu = [], [], [0.0, 0.0]
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        record = next_record(dataset=dataset, user=user)
+        asked, cpu_asked = time.perf_counter(), time.process_time()
+        if record is None:
+            break
+        save_response(user=user, record=record, values=ANSWER, status="submitted")
+        asks.append(asked - started)
+        submits.append(time.perf_counter() - asked)
+        cpu[0] += cpu_asked - cpu_started
+        cpu[1] += time.process_time() - cpu_asked
+    connection.close()
+    results.put((asks, submits, cpu))
+
+
+def percentiles(samples: list[float]) -> str:
+    if len(samples) < 2:
+        return "n/a"
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return (
+        "  ".join(f"p{p} {cuts[p - 1] * 1000:6.1f} ms" for p in (50, 95, 99))
+        + f"  (n={len(samples):,})"
+    )
+
+
+def run_phase(args, bench_url: str, dataset_id: str, user_ids: list[str]) -> None:
+    """`len(user_ids)` annotators at once for `--seconds`; prints their numbers."""
+    results = multiprocessing.Queue()
+    workers = [
+        multiprocessing.Process(
+            target=annotate, args=(bench_url, dataset_id, user_id, args.seconds, results)
+        )
+        for user_id in user_ids
+    ]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    collected = [results.get() for _ in workers]
+    elapsed = time.perf_counter() - started
+    for worker in workers:
+        worker.join()
+    asks = [t for a, _s, _c in collected for t in a]
+    submits = [t for _a, s, _c in collected for t in s]
+    cpu_ask = sum(c[0] for _a, _s, c in collected) / max(len(asks), 1)
+    cpu_submit = sum(c[1] for _a, _s, c in collected) / max(len(submits), 1)
+    print(
+        f"{args.records:,} records, {len(user_ids)} annotators at once, overlap {args.overlap}, "
+        f"{args.mode} mode, {args.order or 'inserted'} order, {elapsed:.0f} s"
+    )
+    print(f"  next_record  {percentiles(asks)}")
+    print(f"  submit       {percentiles(submits)}")
+    print(f"  throughput   {len(submits) / elapsed:,.1f} records annotated/s")
+    print(
+        f"  python CPU   next_record {cpu_ask * 1000:.1f} ms, submit {cpu_submit * 1000:.1f} ms"
+        f" per call (machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})"
+    )
+
+
+def main() -> None:
+    args = parse_args()
+    admin_url, bench_url, name = server_and_bench_urls()
+    admin_sql(admin_url, f'CREATE DATABASE "{name}"')
+    print(f"database {name}")
+    try:
+        setup_django(bench_url)
+        dataset_id, user_ids = build(args)
+        from django.db import connections
+
+        connections.close_all()
+        for count in args.phases:
+            run_phase(args, bench_url, dataset_id, user_ids[:count])
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            print(f"dropped {name}")
+
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    main()
