@@ -5,4 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/", include("apps.api.urls")),
+    path("", include("apps.annotation.urls")),
+    path("", include("apps.exports.urls")),
 ]

@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.datasets.errors import Conflict
+from apps.datasets import question_types
+from apps.datasets.errors import Conflict, ValidationFailed
 from apps.datasets.models import Dataset
 from apps.datasets.schema import DatasetSchema
 from apps.records.models import Record
-from apps.responses.models import Response
+from apps.responses.models import Response, ResponseStatus
 from apps.responses.status import lock_records, refresh_record_statuses
 from apps.responses.validation import clean_values
 
@@ -76,3 +77,46 @@ def delete_response(*, response: Response) -> None:
     lock_records([record.pk])
     response.delete()
     _after_write(record)
+
+
+BULK_ANSWER_LIMIT = 5000
+
+
+@transaction.atomic
+def bulk_answer(*, user: User, dataset: Dataset, records: list[Record], question, value) -> int:
+    """Give one answer to `question` on many records at once (the records list's bulk answer).
+
+    The answer is merged into each of `user`'s responses; a response that then answers every
+    required question is submitted, else it stays (or becomes) a draft. Constant queries.
+    """
+    if len(records) > BULK_ANSWER_LIMIT:
+        raise ValidationFailed.single(
+            ("records",),
+            _("Bulk answers are limited to %(n)d records at a time.") % {"n": BULK_ANSWER_LIMIT},
+        )
+    plugin = question_types.get(question.settings.get("type"))
+    try:
+        value = plugin.clean_value(value, question.settings)
+    except ValidationFailed as error:
+        raise error.prefixed("values", question.name, "value") from None
+    schema = DatasetSchema.load(dataset)
+    required = {name for name, q in schema.questions.items() if q.required}
+    ids = [record.pk for record in records]
+    lock_records(ids)
+    existing = {r.record_id: r for r in Response.objects.filter(user=user, record_id__in=ids)}
+    now = timezone.now()
+    to_create, to_update = [], []
+    for record in records:
+        response = existing.get(record.pk)
+        values = {**(response.values if response else {}), question.name: {"value": value}}
+        status = ResponseStatus.SUBMITTED if required <= values.keys() else ResponseStatus.DRAFT
+        if response is None:
+            to_create.append(Response(record=record, user=user, values=values, status=status))
+        else:
+            response.values, response.status, response.updated_at = values, status, now
+            to_update.append(response)
+    Response.objects.bulk_create(to_create)
+    Response.objects.bulk_update(to_update, ["values", "status", "updated_at"])
+    refresh_record_statuses(dataset=dataset, record_ids=ids)
+    Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
+    return len(records)

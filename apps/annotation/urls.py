@@ -1,0 +1,23 @@
+from django.urls import path
+
+from apps.annotation.web import focus, home, records_list
+
+app_name = "annotation"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("profile", home.profile, name="profile"),
+    path("profile/api-key", home.rotate_api_key, name="rotate_api_key"),
+    path("datasets/<str:dataset_id>/annotate", focus.annotate, name="annotate"),
+    path(
+        "datasets/<str:dataset_id>/records/<str:record_id>/<slug:action>",
+        focus.respond,
+        name="respond",
+    ),
+    path("datasets/<str:dataset_id>/records", records_list.records_list, name="records"),
+    path(
+        "datasets/<str:dataset_id>/bulk-answer",
+        records_list.bulk_answer_view,
+        name="bulk_answer",
+    ),
+]

@@ -1,0 +1,125 @@
+"""The focus view: one record from the work queue, its questions, and the four actions.
+
+Every form works as a plain POST (redirect after success); with htmx the answer is the
+next record panel in one swap, or the save state for a draft.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.annotation import queue
+from apps.annotation.web.answers import form_state, parse_answers, problems_by_question
+from apps.annotation.web.selectors import (
+    Layout,
+    my_response,
+    progress_for,
+    record_of,
+    suggestions_by_question,
+)
+from apps.datasets.errors import ValidationFailed
+from apps.responses.models import ResponseStatus
+from apps.responses.services import save_response
+from apps.workspaces.access import NotFound, access_dataset
+
+STATUS_FOR_ACTION = {
+    "submit": ResponseStatus.SUBMITTED,
+    "discard": ResponseStatus.DISCARDED,
+    "draft": ResponseStatus.DRAFT,
+}
+
+
+def published_dataset(user, dataset_id):
+    dataset = access_dataset(user, dataset_id, need="annotate")
+    if not dataset.is_published:
+        raise NotFound(_("This dataset is not published yet."))
+    return dataset
+
+
+def _panel_context(request, dataset, layout, record, *, posted=None, problems=None, notice=""):
+    response = my_response(request.user, record) if record else None
+    suggestions = suggestions_by_question(record) if record else {}
+    values = posted if posted is not None else (response.values if response else {})
+    return {
+        "dataset": dataset,
+        "layout": layout,
+        "record": record,
+        "response": response,
+        "state": form_state(layout.questions, values, suggestions) if record else {},
+        "problems": problems or {},
+        "general_problems": (problems or {}).get("__all__", []),
+        "progress": progress_for(request.user, dataset),
+        "notice": notice,
+    }
+
+
+def _render_panel(request, context, *, status=200):
+    template = "annotation/focus.html"
+    if request.htmx:
+        template += "#focus-body"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+def annotate(request, dataset_id):
+    dataset = published_dataset(request.user, dataset_id)
+    layout = Layout.load(dataset)
+    if request.GET.get("record"):
+        record = record_of(dataset, request.GET["record"])
+    else:
+        record = queue.next_record(dataset=dataset, user=request.user)
+    return _render_panel(request, _panel_context(request, dataset, layout, record))
+
+
+@login_required
+@require_POST
+def respond(request, dataset_id, record_id, action):
+    dataset = published_dataset(request.user, dataset_id)
+    record = record_of(dataset, record_id)
+    layout = Layout.load(dataset)
+    if action == "skip":
+        queue.skip(dataset=dataset, user=request.user, record=record)
+        return _next(request, dataset, layout, notice=_("Skipped."))
+    status = STATUS_FOR_ACTION.get(action)
+    if status is None:
+        raise NotFound(_("Unknown action."))
+    if action == "draft" and _already_final(request.user, record):
+        # An autosave that lands after Submit must never turn the answer back into a draft.
+        return render(request, "annotation/focus.html#save-state", {"final": True})
+    values, problems = parse_answers(layout.questions, request.POST)
+    if not problems:
+        try:
+            save_response(user=request.user, record=record, values=values, status=status)
+        except ValidationFailed as error:
+            problems = problems_by_question(error)
+    if problems:
+        context = _panel_context(request, dataset, layout, record, posted=values, problems=problems)
+        return _render_panel(request, context, status=422)
+    if action == "draft":
+        if request.htmx:
+            return render(request, "annotation/focus.html#save-state", {"saved": True})
+        return redirect(f"{reverse('annotation:annotate', args=[dataset.pk])}?record={record.pk}")
+    notice = _("Submitted.") if action == "submit" else _("Discarded.")
+    return _next(request, dataset, layout, notice=notice)
+
+
+def _already_final(user, record) -> bool:
+    response = my_response(user, record)
+    return response is not None and response.status != ResponseStatus.DRAFT
+
+
+def _next(request, dataset, layout, *, notice):
+    if not request.htmx:
+        return redirect("annotation:annotate", dataset_id=dataset.pk)
+    record = queue.next_record(dataset=dataset, user=request.user)
+    context = _panel_context(request, dataset, layout, record, notice=notice)
+    response = _render_panel(request, context)
+    if record is not None:
+        # Keep the address bar on the record shown, so a reload finds it (and its draft).
+        response["HX-Push-Url"] = (
+            f"{reverse('annotation:annotate', args=[dataset.pk])}?record={record.pk}"
+        )
+    return response
