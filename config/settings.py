@@ -72,12 +72,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "apps.accounts",
     "apps.workspaces",
     "apps.datasets",
     "apps.records",
     "apps.responses",
+    "apps.annotation",
     "apps.api",
+    "apps.exports",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +196,14 @@ REST_FRAMEWORK = {
 # Bulk record requests of 500 items with long texts are several MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LOAM_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
 LOAM_VERSION = "0.1.0"
+# Background work (large exports): `manage.py db_worker` runs what is queued in the database.
+# Tests switch to the immediate backend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("LOAM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Loam API",
     "DESCRIPTION": "Argilla-compatible /api/v1 plus Loam's own extensions.",

@@ -26,6 +26,8 @@ v1 = [
     path("", include("apps.datasets.api.urls")),
     path("", include("apps.records.api.urls")),
     path("", include("apps.responses.api.urls")),
+    path("", include("apps.annotation.api.urls")),
+    path("", include("apps.exports.api.urls")),
 ]
 
 legacy = [

@@ -1,0 +1,199 @@
+"""Exports as services: one implementation behind the API, the command, the admin and the
+dashboard.
+
+`prepare_export` checks everything (format, task, options against the dataset's questions)
+before a byte is written, so an impossible task is a ValidationFailed (422), never a broken
+half-sent file. The export then streams (`stream_export`) or writes a file (`write_export`);
+large datasets go to a background job (`start_background_export`).
+"""
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from apps.accounts.models import User
+from apps.datasets.errors import ValidationFailed
+from apps.datasets.models import Dataset
+from apps.datasets.schema import DatasetSchema
+from apps.exports import source, writers
+from apps.exports.columns import Column
+from apps.exports.layout import LAYOUTS, RecordsLayout
+from apps.exports.models import ExportJob, ExportStatus
+from apps.exports.options import Options
+from apps.exports.training import TASKS, build_task
+from apps.responses.models import ResponseStatus
+
+logger = logging.getLogger(__name__)
+
+# Exports of more records than this run in the background (API, admin, dashboard).
+BACKGROUND_THRESHOLD = 10_000
+
+
+def export_dir() -> Path:
+    configured = getattr(settings, "LOAM_EXPORT_DIR", None)
+    return Path(configured) if configured else Path(settings.BASE_DIR) / "var" / "exports"
+
+
+@dataclass
+class Export:
+    dataset: Dataset
+    format: str
+    task: str
+    columns: list[Column]
+    rows: Callable[[source.Item], list[dict]]
+    response_statuses: list[str] | None
+    with_suggestions: bool
+    chunk_size: int = source.DEFAULT_CHUNK_SIZE
+
+    @property
+    def filename(self) -> str:
+        name = slugify(self.dataset.name) or "dataset"
+        return f"{name}-{self.task}.{writers.EXTENSIONS[self.format]}"
+
+    @property
+    def content_type(self) -> str:
+        return writers.CONTENT_TYPES[self.format]
+
+    def batches(self, progress: Callable[[int, int], None] | None = None) -> Iterator[list]:
+        """Rows, one batch per chunk of records; `progress(records, rows)` after each."""
+        for chunk in source.iter_chunks(
+            self.dataset,
+            chunk_size=self.chunk_size,
+            response_statuses=self.response_statuses,
+            with_suggestions=self.with_suggestions,
+        ):
+            batch = [row for item in chunk for row in self.rows(item)]
+            if progress is not None:
+                progress(len(chunk), len(batch))
+            yield batch
+
+
+def prepare_export(
+    *,
+    dataset: Dataset,
+    format: str = "jsonl",
+    task: str = "records",
+    options: dict | None = None,
+    chunk_size: int = source.DEFAULT_CHUNK_SIZE,
+) -> Export:
+    """An export of `dataset` ready to run; ValidationFailed when it cannot be produced."""
+    opts = Options(options)
+    if format not in writers.FORMATS:
+        opts.error("format", f"{format!r} is not one of: {', '.join(writers.FORMATS)}.")
+    if task not in TASKS:
+        opts.error("task", f"{task!r} is not one of: {', '.join(TASKS)}.")
+    opts.problems.raise_if_any()
+    schema = DatasetSchema.load(dataset)
+    if task == "records":
+        layout = opts.choice("layout", LAYOUTS, "lists")
+        opts.problems.raise_if_any()
+        annotators = source.annotator_names(dataset) if layout == "wide" else ()
+        records = RecordsLayout(schema, layout=layout, annotators=annotators)
+        return Export(dataset, format, task, records.columns, records.rows, None, True, chunk_size)
+    try:
+        plan = build_task(schema, task, opts)
+    except ValidationFailed as error:
+        raise error from None
+    return Export(
+        dataset,
+        format,
+        task,
+        plan.columns,
+        plan.rows,
+        [ResponseStatus.SUBMITTED],
+        False,
+        chunk_size,
+    )
+
+
+def stream_export(export: Export) -> Iterator[bytes]:
+    """The export's bytes, batch by batch (the HF folder comes zipped)."""
+    if export.format == "hf":
+        return writers.hf_zip_chunks(
+            export.columns, export.batches(), export.filename.removesuffix(".zip")
+        )
+    return writers.STREAMS[export.format](export.columns, export.batches())
+
+
+def write_export(export: Export, path: Path, progress=None) -> Path:
+    """Write the export to `path` (a folder for `hf`)."""
+    return writers.write_file(export.format, export.columns, export.batches(progress), path)
+
+
+def runs_in_background(dataset: Dataset) -> bool:
+    return source.count_records(dataset) > BACKGROUND_THRESHOLD
+
+
+@transaction.atomic
+def start_background_export(
+    *, dataset: Dataset, user: User | None, format: str, task: str, options: dict | None = None
+) -> ExportJob:
+    """Queue an export (validated first); the task starts once this transaction commits."""
+    prepare_export(dataset=dataset, format=format, task=task, options=options)
+    job = ExportJob.objects.create(
+        dataset=dataset,
+        requested_by=user,
+        format=format,
+        task=task,
+        options=options or {},
+        total_records=source.count_records(dataset),
+    )
+    from apps.exports.jobs import run_export_job
+
+    transaction.on_commit(lambda: run_export_job.enqueue(str(job.pk)))
+    return job
+
+
+def run_export(job: ExportJob) -> ExportJob:
+    """Run a queued export job, recording progress per chunk and the file at the end."""
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, error="")
+    export = prepare_export(
+        dataset=job.dataset, format=job.format, task=job.task, options=job.options
+    )
+    name = f"{job.pk}-{export.filename}"
+    target = export_dir() / (name.removesuffix(".zip") if job.format == "hf" else name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+    def progress(records: int, rows: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(
+            processed_records=F("processed_records") + records,
+            rows_written=F("rows_written") + rows,
+            updated_at=timezone.now(),
+        )
+
+    try:
+        written = write_export(export, target, progress)
+        if job.format == "hf":
+            written = writers.zip_folder(written, target.with_name(target.name + ".zip"))
+            _remove_tree(target)
+    except Exception as error:
+        logger.exception("export %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.DONE, file_name=written.name, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def export_file(job: ExportJob) -> Path | None:
+    if job.status != ExportStatus.DONE or not job.file_name:
+        return None
+    path = export_dir() / job.file_name
+    return path if path.is_file() else None
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,44 @@
+"""The dataset dashboard (owners and admins): progress, annotators, agreement, exports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.datasets.errors import ValidationFailed
+from apps.exports import services
+from apps.exports.dashboard import dashboard_context
+from apps.exports.training import TASKS
+from apps.exports.writers import FORMATS
+from apps.workspaces.access import access_dataset
+
+
+@login_required
+def dashboard(request, dataset_id):
+    dataset = access_dataset(request.user, dataset_id, need="manage")
+    context = dashboard_context(dataset)
+    context.update(formats=FORMATS, tasks=TASKS)
+    return render(request, "exports/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def export(request, dataset_id):
+    """Download now, or (large datasets) start a background export and come back."""
+    dataset = access_dataset(request.user, dataset_id, need="manage")
+    fmt, task = request.POST.get("format", "jsonl"), request.POST.get("task", "records")
+    try:
+        if not services.runs_in_background(dataset):
+            prepared = services.prepare_export(dataset=dataset, format=fmt, task=task)
+            response = StreamingHttpResponse(
+                services.stream_export(prepared), content_type=prepared.content_type
+            )
+            response["Content-Disposition"] = f'attachment; filename="{prepared.filename}"'
+            return response
+        services.start_background_export(dataset=dataset, user=request.user, format=fmt, task=task)
+        messages.success(request, _("Export started; its download link appears below."))
+    except ValidationFailed as error:
+        messages.error(request, str(error))
+    return redirect("exports:dashboard", dataset_id=dataset.pk)
