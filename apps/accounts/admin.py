@@ -7,6 +7,7 @@ belong to workspaces the admin cannot see). API keys show their prefix, never th
 its hash.
 """
 
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
@@ -28,6 +29,9 @@ from apps.workspaces.models import WorkspaceMember
 # Roles replace Django's groups and model permissions: nothing reads them.
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
+# Users log in by username; allauth's e-mail addresses would be an unscoped, unused list.
+if admin.site.is_registered(EmailAddress):
+    admin.site.unregister(EmailAddress)
 
 
 class LoamUserCreationForm(UserCreationForm):
