@@ -72,7 +72,7 @@ def deal_new_records(
             rows.append(
                 Assignment(
                     dataset=dataset,
-                    record=record,
+                    record_id=record.pk,
                     user_id=pool[(first + slot) % len(pool)],
                     position=positions(record.pk, record.inserted_at),
                 )

@@ -4,6 +4,7 @@ import uuid
 from array import array
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.datasets.models import Dataset, Question, VectorSettings
@@ -30,7 +31,8 @@ class Record(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=RecordStatus.choices, default=RecordStatus.PENDING
     )
-    inserted_at = models.DateTimeField(_("inserted at"), auto_now_add=True, db_index=False)
+    # Set by the writer (not auto_now_add) so a batch keeps its order: a microsecond apart.
+    inserted_at = models.DateTimeField(_("inserted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -2,7 +2,9 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
+from uuid import UUID
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -68,10 +70,11 @@ def create_records(
             external_id=item.external_id,
             fields=item.fields,
             metadata=item.metadata or {},
-            inserted_at=now,
+            # A microsecond apart, so the default order (inserted_at, id) is request order.
+            inserted_at=now + timedelta(microseconds=index),
             updated_at=now,
         )
-        for item in cleaned
+        for index, item in enumerate(cleaned)
     ]
     Record.objects.bulk_create(records)
     Suggestion.objects.bulk_create(
@@ -96,10 +99,22 @@ def create_records(
         for name, values in item.vectors.items()
     )
     Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
-    from apps.annotation.services import assign_new_records
+    _assign(dataset, records)
+    return records
+
+
+class NewRecord(NamedTuple):
+    """What the work queue needs of a record just inserted as a plain row."""
+
+    pk: UUID
+    inserted_at: datetime
+
+
+def _assign(dataset: Dataset, records) -> None:
+    """Every insertion path hands its new records to the work queue (assigned mode deals them)."""
+    from apps.annotation.services import assign_new_records  # annotation builds on records
 
     assign_new_records(dataset=dataset, records=records)
-    return records
 
 
 # --- Upsert, update and delete (the API's bulk and single-record writes) -------------------
@@ -328,6 +343,7 @@ def upsert_records(
 
     new_rows = [p.new_row for p in plan if p.new_row is not None]
     insert_rows(Record, new_rows)
+    _assign(dataset, [NewRecord(row["id"], row["inserted_at"]) for row in new_rows])
     _update_matched([p for p in plan if p.new_row is None], now)
     children = _upsert_children(plan, schema, now)
     record_ids = [p.record_id for p in plan]

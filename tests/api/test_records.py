@@ -365,9 +365,10 @@ def test_bulk_create_query_count_is_constant(api, world, ds, django_assert_num_q
     body = {"items": [item(i, ds) for i in range(n)]}
     # 1 API key, 2 dataset access, 3 SAVEPOINT, 4-7 schema (fields, questions, metadata
     # properties, vector settings), 8 existing records by external_id, [INSERT records,
-    # suggestions, vectors], 9 dataset last_activity_at, 10 RELEASE; the answer is built
-    # from what was written (no re-read).
-    with django_assert_num_queries(10 + inserts(3)):
+    # suggestions, vectors], 9 dataset last_activity_at, 10-11 the work queue's insertion
+    # hook (assignment rules, restart exhausted queue marks), 12 RELEASE; the answer is
+    # built from what was written (no re-read).
+    with django_assert_num_queries(12 + inserts(3)):
         assert client.post(url(ds, "/bulk"), body, format="json").status_code == 201
 
 
@@ -381,12 +382,12 @@ def test_bulk_upsert_query_count_is_constant(api, world, ds, django_assert_num_q
         "values": {"response_ranking": {"value": 1}},
     }
     body = {"items": [item(i, ds, responses=[response]) for i in range(2 * n)]}
-    # 1 API key, 2 dataset access, 3 SAVEPOINT, 4-7 schema, 8 existing records,
-    # 9 response users, [INSERT new records], 11 UPDATE matched metadata, 12 upsert
-    # suggestions, 13 upsert vectors, 14 lock matched records, 15 upsert responses,
-    # 16 recompute statuses, 17 dataset last_activity_at, 18 RELEASE,
-    # answer: 19 records, 20 responses, 21 suggestions, 22 vectors
-    with django_assert_num_queries(21 + inserts(1)):
+    # API key, dataset access, SAVEPOINT, schema (4), existing records, response users,
+    # [INSERT new records], work queue hook (assignment rules, restart exhausted queue
+    # marks), UPDATE matched metadata, upsert suggestions, upsert vectors, lock matched
+    # records, upsert responses, recompute statuses, dataset last_activity_at, RELEASE;
+    # the answer: records, responses, suggestions, vectors. 23 in all.
+    with django_assert_num_queries(23 + inserts(1)):
         answer = client.put(url(ds, "/bulk"), body, format="json")
     assert answer.status_code == 200
     assert len(answer.json()["updated_item_ids"]) == n
@@ -410,3 +411,16 @@ def test_list_query_count_is_constant(api, world, ds, django_assert_num_queries,
             },
         )
     assert answer.json()["total"] == n
+
+
+def test_records_logged_through_the_api_are_dealt_in_assigned_mode(api, world, ds):
+    """argilla's records.log uses PUT bulk: its new records must reach annotators' queues."""
+    from apps.annotation.models import Assignment
+    from apps.annotation.services import update_rules
+
+    update_rules(dataset=ds, mode="assigned")
+    body = {"items": [item(i) for i in range(4)]}
+    assert api(world.owner).put(url(ds, "/bulk"), body, format="json").status_code == 200
+    dealt = Assignment.objects.filter(dataset=ds)
+    assert dealt.values("record").distinct().count() == 4
+    assert set(dealt.values_list("user_id", flat=True)) == {world.ann1.pk, world.ann2.pk}
