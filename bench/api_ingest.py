@@ -12,24 +12,17 @@ in production (DEBUG off, so no per-query logging). Then the same records go thr
 argilla 2.x SDK's `records.log` into a second dataset (skip with --no-sdk).
 """
 
-# ruff: noqa: E402 (the path fix below must run before the other imports)
-import sys
-from pathlib import Path
-
-# Python puts this script's folder first on sys.path, where bench/queue.py would shadow the
-# standard library's `queue` (imported by concurrent.futures and asgiref).
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
 import argparse
 import http.client
 import os
 import secrets
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlparse
 
 import orjson

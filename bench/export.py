@@ -14,23 +14,17 @@ and prints records/s and the peak RSS growth during each export (sampled every 5
 Budget (issue 6): ≥ 20,000 records/s, peak RSS growth < 200 MB.
 """
 
+import argparse
+import os
 import sys
+import tempfile
+import threading
+import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
-# bench/queue.py shadows the standard library's `queue` (which psycopg imports): take bench/
-# off the import path first.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from urllib.parse import urlparse, urlunparse  # noqa: E402
-
-ROOT = _HERE.parent
+ROOT = Path(__file__).resolve().parent.parent
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 

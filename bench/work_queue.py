@@ -2,8 +2,8 @@
 
 Run on demand (never part of the tests), against a PostgreSQL server:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/queue.py
-    ... bench/queue.py --records 10000 --annotators 8 --seconds 60 --overlap 2 \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/work_queue.py
+    ... bench/work_queue.py --records 10000 --annotators 8 --seconds 60 --overlap 2 \
         --mode assigned --order shuffled
 
 It creates a database of its own on that server (dropped at the end), migrates it, creates a
@@ -15,23 +15,17 @@ simulated annotator, like web workers, each with its own connection — that cal
 p95 ≤ 25 ms each, flat in dataset size.
 """
 
+import argparse
+import multiprocessing
+import os
+import statistics
 import sys
+import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
-# This file shares its name with the standard library's `queue`, which multiprocessing and
-# psycopg import: take bench/ off the import path before importing them.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-import argparse  # noqa: E402
-import multiprocessing  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from urllib.parse import urlparse, urlunparse  # noqa: E402
-
-ROOT = _HERE.parent
+ROOT = Path(__file__).resolve().parent.parent
 ANSWER = {"response_ranking": {"value": 2}}
 
 
@@ -59,7 +53,7 @@ def server_and_bench_urls() -> tuple[str, str, str]:
     url = os.environ.get("DATABASE_URL", "")
     parts = urlparse(url)
     if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench/queue.py needs DATABASE_URL=postgres://… (a PostgreSQL server)")
+        sys.exit("bench/work_queue.py needs DATABASE_URL=postgres://… (a PostgreSQL server)")
     name = f"loam_bench_queue_{uuid.uuid4().hex[:8]}"
     admin = urlunparse(parts._replace(path="/postgres"))
     return admin, urlunparse(parts._replace(path=f"/{name}")), name
