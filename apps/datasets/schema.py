@@ -28,6 +28,14 @@ class DatasetSchema:
             vectors_settings={v.name: v for v in VectorSettings.objects.filter(dataset=dataset)},
         )
 
+    @classmethod
+    def load_questions(cls, dataset: Dataset) -> "DatasetSchema":
+        """Only the questions (one query): all that validating a response needs."""
+        return cls(
+            dataset=dataset,
+            questions={q.name: q for q in Question.objects.filter(dataset=dataset)},
+        )
+
     @cached_property
     def questions_by_id(self) -> dict[UUID, Question]:
         # Cached: a bulk request looks up one question per suggestion of every record.

@@ -4,7 +4,10 @@ The record row is locked before anything is written, so two annotators submittin
 same record at once are serialised and the second sees the first when counting.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,15 +21,21 @@ from apps.responses.models import Response, ResponseStatus
 from apps.responses.status import lock_records, refresh_record_statuses
 from apps.responses.validation import clean_values
 
+# last_activity_at is kept to the minute: rewriting it on every submit would make the one
+# dataset row a lock that every annotator of the dataset queues behind.
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
+
 
 def _after_write(record: Record) -> None:
     dataset = record.dataset
     refresh_record_statuses(dataset=dataset, record_ids=[record.pk])
-    Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=timezone.now())
+    now = timezone.now()
+    stale = Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=now - ACTIVITY_RESOLUTION)
+    Dataset.objects.filter(stale, pk=dataset.pk).update(last_activity_at=now)
 
 
 def _clean(record: Record, values, status: str, schema: DatasetSchema | None) -> dict:
-    schema = schema or DatasetSchema.load(record.dataset)
+    schema = schema or DatasetSchema.load_questions(record.dataset)
     return clean_values(schema, values, status=status, record_fields=record.fields)
 
 

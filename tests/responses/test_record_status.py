@@ -136,3 +136,21 @@ def test_concurrent_submissions_complete_the_record(require_postgres, world, mak
     )
     assert statuses == [RecordStatus.COMPLETED]
     assert Response.objects.filter(record__dataset=dataset, status="submitted").count() == 30
+
+
+def test_last_activity_is_kept_to_the_minute(world, make_dataset):
+    from datetime import timedelta
+
+    from apps.datasets.models import Dataset
+
+    record = _record(make_dataset, world.ws_a)
+    save_response(user=world.ann1, record=record, values=ANSWER, status="draft")
+    first = Dataset.objects.get(pk=record.dataset_id).last_activity_at
+    assert first is not None
+    save_response(user=world.ann1, record=record, values=ANSWER, status="submitted")
+    assert Dataset.objects.get(pk=record.dataset_id).last_activity_at == first
+    Dataset.objects.filter(pk=record.dataset_id).update(
+        last_activity_at=first - timedelta(minutes=2)
+    )
+    save_response(user=world.ann2, record=record, values=ANSWER, status="submitted")
+    assert Dataset.objects.get(pk=record.dataset_id).last_activity_at > first
