@@ -238,6 +238,20 @@ def test_patch_unchanged_distribution_and_guidelines_null_clears(world, api, mak
     assert response.json()["guidelines"] is None
 
 
+def test_patch_min_submitted_beyond_the_named_pool_is_422(world, api, make_dataset):
+    """The admin rejects an overlap larger than the annotator pool; so must the API."""
+    from apps.annotation.services import update_rules
+
+    dataset = make_dataset(world.ws_a, name="pooled")
+    update_rules(dataset=dataset, pool_kind="named", annotators=[world.ann1])
+    body = {"name": "renamed", "distribution": {"strategy": "overlap", "min_submitted": 2}}
+    response = api(world.owner).patch(f"/api/v1/datasets/{dataset.id}", body, format="json")
+    assert response.status_code == 422
+    assert "pool" in str(response.json()["detail"]).lower()
+    dataset.refresh_from_db()
+    assert (dataset.min_submitted, dataset.name) == (1, "pooled")
+
+
 @pytest.mark.parametrize("key", ["name", "allow_extra_metadata", "distribution"])
 def test_patch_null_is_422(world, api, make_dataset, key):
     dataset = make_dataset(world.ws_a)

@@ -4,11 +4,13 @@ Reading needs view access (annotators of the workspace included); writing needs 
 access (owners, admins of the workspace). A dataset outside the caller's workspaces is 404.
 """
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from apps.annotation.services import update_rules
 from apps.datasets import services
 from apps.datasets.api import progress
 from apps.datasets.api.serializers import (
@@ -87,8 +89,15 @@ class DatasetDetailView(GenericAPIView):
         body = DatasetUpdateSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         changes = dict(body.validated_data)
-        changes.update(_distribution_kwargs(changes.pop("distribution", None)))
-        dataset = services.update_dataset(dataset=dataset, **changes)
+        min_submitted = _distribution_kwargs(changes.pop("distribution", None)).get(
+            "min_submitted", dataset.min_submitted
+        )
+        with transaction.atomic():
+            dataset = services.update_dataset(dataset=dataset, **changes)
+            if min_submitted != dataset.min_submitted:
+                # The overlap is an assignment rule: checked against the annotator pool and
+                # re-dealt in assigned mode, exactly as the admin's rules form does.
+                update_rules(dataset=dataset, min_submitted=min_submitted)
         return Response(DatasetSerializer(dataset).data)
 
     @extend_schema(responses={200: DatasetSerializer})
