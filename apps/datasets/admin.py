@@ -20,7 +20,6 @@ from apps.datasets.models import Dataset, Field, MetadataProperty, Question, Vec
 from apps.records.models import Record, RecordStatus
 from apps.workspaces.admin_scoping import ScopedAdminMixin, ScopedModelAdmin, ScopedRelatedFilter
 
-_SETTING_MODELS = (Field, Question, MetadataProperty, VectorSettings)
 # What the shared validators read; the form's other keys (id, dataset, position) are Django's.
 _VALIDATED_KEYS = (
     "name",
@@ -74,17 +73,10 @@ class SettingForm(forms.ModelForm):
         raise NotImplementedError
 
     def _name_taken(self, name: str) -> bool:
-        # Names are unique across a dataset's fields, questions, metadata and vectors.
         dataset_id = self.instance.dataset_id
-        if dataset_id is None:
+        if dataset_id is None:  # a new dataset: the formset's own rows cannot clash in the DB
             return False
-        for model in _SETTING_MODELS:
-            query = model.objects.filter(dataset_id=dataset_id, name=name)
-            if isinstance(self.instance, model):
-                query = query.exclude(pk=self.instance.pk)
-            if query.exists():
-                return True
-        return False
+        return services.name_in_use(dataset_id, name, exclude=self.instance)
 
 
 class FieldForm(SettingForm):
@@ -96,7 +88,12 @@ class QuestionForm(SettingForm):
     def validate(self, data):
         # By id: on the add page the dataset is not saved yet (then it has no fields stored).
         fields = Field.objects.filter(dataset_id=self.instance.dataset_id)
-        return sv.clean_question(data, fields=dict(fields.values_list("name", "settings")))
+        cleaned = sv.clean_question(data, fields=dict(fields.values_list("name", "settings")))
+        if self.instance.dataset_id is not None:  # excluding itself when it is edited
+            services.check_span_field_free(
+                self.instance.dataset_id, cleaned["settings"], exclude=self.instance
+            )
+        return cleaned
 
 
 class MetadataPropertyForm(SettingForm):

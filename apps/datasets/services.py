@@ -148,12 +148,32 @@ def update_dataset(
     return dataset
 
 
-def _names_in_use(dataset: Dataset) -> set[str]:
+SETTING_MODELS = (Field, Question, MetadataProperty, VectorSettings)
+
+
+def name_in_use(dataset_id, name: str, *, exclude=None) -> bool:
     """Names are unique across a dataset's fields, questions, metadata and vectors."""
-    names: set[str] = set()
-    for model in (Field, Question, MetadataProperty, VectorSettings):
-        names.update(model.objects.filter(dataset=dataset).values_list("name", flat=True))
-    return names
+    for model in SETTING_MODELS:
+        query = model.objects.filter(dataset_id=dataset_id, name=name)
+        if exclude is not None and isinstance(exclude, model):
+            query = query.exclude(pk=exclude.pk)
+        if query.exists():
+            return True
+    return False
+
+
+def check_span_field_free(dataset_id, settings: dict, *, exclude=None) -> None:
+    """One span question per field: two would compete for the same highlights."""
+    if settings.get("type") != "span":
+        return
+    others = Question.objects.filter(dataset_id=dataset_id, settings__type="span")
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if any(q.settings.get("field") == settings.get("field") for q in others):
+        raise ValidationFailed.single(
+            ("settings", "field"),
+            _("The field %(field)r already has a span question.") % {"field": settings["field"]},
+        )
 
 
 def _next_position(model, dataset: Dataset) -> int:
@@ -170,7 +190,7 @@ def _ensure_draft(dataset: Dataset, what: str) -> None:
 
 
 def _create_setting(model, *, dataset: Dataset, kind: str, cleaned: dict):
-    if cleaned["name"] in _names_in_use(dataset):
+    if name_in_use(dataset.pk, cleaned["name"]):
         raise _conflict_name(kind, cleaned["name"])
     try:
         with transaction.atomic():
@@ -197,15 +217,7 @@ def add_question(*, dataset: Dataset, **data) -> Question:
     """Add a question (name, settings, title, required, description) to a draft dataset."""
     _ensure_draft(dataset, _("Questions"))
     cleaned = sv.clean_question(data, fields=field_settings_by_name(dataset))
-    settings = cleaned["settings"]
-    if settings["type"] == "span" and any(
-        q.settings.get("field") == settings["field"]
-        for q in Question.objects.filter(dataset=dataset, settings__type="span")
-    ):
-        raise ValidationFailed.single(
-            ("settings", "field"),
-            _("The field %(field)r already has a span question.") % {"field": settings["field"]},
-        )
+    check_span_field_free(dataset.pk, cleaned["settings"])
     return _create_setting(Question, dataset=dataset, kind=_("Question"), cleaned=cleaned)
 
 
@@ -268,6 +280,7 @@ def _clean_settings_update(setting, settings: dict) -> dict:
         cleaned = sv.clean_question({"name": setting.name, "settings": merged}, fields=fields)[
             "settings"
         ]
+        check_span_field_free(setting.dataset_id, cleaned, exclude=setting)
         if setting.dataset.is_published and _option_values(cleaned) != _option_values(
             setting.settings
         ):

@@ -300,3 +300,38 @@ def test_admin_sees_keys_of_own_members_but_not_owners(client, world):
 
     assert set(page.context["cl"].result_list) == {mine}
     assert client.get(change_url(owners)).status_code == 302
+
+
+def test_admin_question_form_applies_the_services_setting_rules(world):
+    """The inline forms share the service's rules: unique names, one span question per field."""
+    import json
+
+    from django.forms import modelform_factory
+
+    from apps.datasets import services
+    from apps.datasets.admin import QuestionForm
+    from apps.datasets.models import Question
+
+    dataset = services.create_dataset(workspace=world.ws_a, name="admin-spans")
+    services.add_field(dataset=dataset, name="text", settings={"type": "text"})
+    span = {"type": "span", "field": "text", "options": [{"value": "PER", "text": "Person"}]}
+    first = services.add_question(dataset=dataset, name="ents", settings=span)
+
+    def form(name, settings, instance=None):
+        data = {"name": name, "title": "", "required": True, "settings": json.dumps(settings)}
+        data["position"] = 0
+        form_class = modelform_factory(
+            Question,
+            form=QuestionForm,
+            fields=("name", "title", "description", "required", "settings", "position"),
+        )
+        return form_class(data=data, instance=instance or Question(dataset=dataset))
+
+    second = form("more_ents", span)
+    assert not second.is_valid()
+    assert "already has a span question" in str(second.errors)
+    clash = form("text", {"type": "text"})
+    assert not clash.is_valid()
+    assert "already used" in str(clash.errors)
+    # editing the existing span question itself is fine
+    assert form("ents", span, instance=first).is_valid(), form("ents", span, first).errors
