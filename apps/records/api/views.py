@@ -79,6 +79,21 @@ def page_params(request) -> tuple[int, int, Include]:
     )
 
 
+def query_ids(request) -> list:
+    """The `ids` query parameter (comma-separated, repeatable): 1 to 100 UUIDs, else 422."""
+    raw = ",".join(request.query_params.getlist("ids"))
+    ids = [part.strip() for part in raw.split(",") if part.strip()]
+    if not 1 <= len(ids) <= MAX_DELETE_IDS:
+        raise ValidationFailed.single(
+            ("query", "ids"),
+            _("Give 1 to %(max)d comma-separated ids.") % {"max": MAX_DELETE_IDS},
+        )
+    try:
+        return [as_uuid(i) for i in ids]
+    except NotFound:
+        raise ValidationFailed.single(("query", "ids"), _("ids must be UUIDs.")) from None
+
+
 def body_items(request, *, low: int, high: int) -> list:
     body = request.data
     items = body.get("items") if isinstance(body, dict) else None
@@ -153,17 +168,7 @@ class DatasetRecordsView(APIView):
     )
     def delete(self, request, dataset_id):
         dataset = access_dataset(request.user, dataset_id, need="manage")
-        raw = ",".join(request.query_params.getlist("ids"))
-        ids = [part.strip() for part in raw.split(",") if part.strip()]
-        if not 1 <= len(ids) <= MAX_DELETE_IDS:
-            raise ValidationFailed.single(
-                ("query", "ids"), _("Give 1 to 100 comma-separated record ids.")
-            )
-        try:
-            uuids = [as_uuid(i) for i in ids]
-        except NotFound:
-            raise ValidationFailed.single(("query", "ids"), _("ids must be UUIDs.")) from None
-        services.delete_records(dataset=dataset, ids=uuids)
+        services.delete_records(dataset=dataset, ids=query_ids(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -270,17 +275,7 @@ class RecordSuggestionsView(APIView):
     )
     def delete(self, request, record_id):
         record = access_record(request.user, record_id, need="manage")
-        raw = ",".join(request.query_params.getlist("ids"))
-        ids = [part.strip() for part in raw.split(",") if part.strip()]
-        if not 1 <= len(ids) <= MAX_DELETE_IDS:
-            raise ValidationFailed.single(
-                ("query", "ids"), _("Give 1 to 100 comma-separated suggestion ids.")
-            )
-        try:
-            uuids = [as_uuid(i) for i in ids]
-        except NotFound:
-            raise ValidationFailed.single(("query", "ids"), _("ids must be UUIDs.")) from None
-        services.delete_suggestions(record=record, ids=uuids)
+        services.delete_suggestions(record=record, ids=query_ids(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
