@@ -29,7 +29,10 @@ ACTIVITY_RESOLUTION = timedelta(minutes=1)
 def _after_write(record: Record) -> None:
     dataset = record.dataset
     refresh_record_statuses(dataset=dataset, record_ids=[record.pk])
-    now = timezone.now()
+    touch_activity(dataset, timezone.now())
+
+
+def touch_activity(dataset: Dataset, now) -> None:
     stale = Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=now - ACTIVITY_RESOLUTION)
     Dataset.objects.filter(stale, pk=dataset.pk).update(last_activity_at=now)
 
@@ -108,7 +111,7 @@ def bulk_answer(*, user: User, dataset: Dataset, records: list[Record], question
         value = plugin.clean_value(value, question.settings)
     except ValidationFailed as error:
         raise error.prefixed("values", question.name, "value") from None
-    schema = DatasetSchema.load(dataset)
+    schema = DatasetSchema.load_questions(dataset)
     required = {name for name, q in schema.questions.items() if q.required}
     ids = [record.pk for record in records]
     lock_records(ids)
@@ -127,5 +130,5 @@ def bulk_answer(*, user: User, dataset: Dataset, records: list[Record], question
     Response.objects.bulk_create(to_create)
     Response.objects.bulk_update(to_update, ["values", "status", "updated_at"])
     refresh_record_statuses(dataset=dataset, record_ids=ids)
-    Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
+    touch_activity(dataset, now)
     return len(records)

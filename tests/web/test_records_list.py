@@ -180,8 +180,8 @@ def test_bulk_answer_keeps_other_answers_and_query_count_constant(
             values={"correct_response": {"value": "mine"}},
             status="draft",
         )
-        # savepoint pair, schema (4), lock, existing responses, insert, update, status,
-        # last activity: 12.
+        # savepoint pair, questions, lock, existing responses, insert, update, status,
+        # last activity: 9.
         with django_assert_num_queries(NUM_QUERIES_BULK):
             bulk_answer(
                 user=world.ann1, dataset=dataset, records=records, question=question, value=1
@@ -194,4 +194,4 @@ def test_bulk_answer_keeps_other_answers_and_query_count_constant(
         assert kept.status == "submitted"
 
 
-NUM_QUERIES_BULK = 12
+NUM_QUERIES_BULK = 9
