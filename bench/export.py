@@ -16,15 +16,13 @@ Budget (issue 6): ≥ 20,000 records/s, peak RSS growth < 200 MB.
 
 import argparse
 import os
-import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
+from scratch_db import admin_sql, scratch_urls, setup_django  # bench/ is on sys.path
+
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -34,33 +32,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--chunk-size", type=int, default=1000)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
     return parser.parse_args()
-
-
-def urls() -> tuple[str, str, str]:
-    parts = urlparse(os.environ.get("DATABASE_URL", ""))
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench/export.py needs DATABASE_URL=postgres://… (a PostgreSQL server)")
-    name = f"loam_bench_export_{uuid.uuid4().hex[:8]}"
-    admin = urlunparse(parts._replace(path="/postgres"))
-    return admin, urlunparse(parts._replace(path=f"/{name}")), name
-
-
-def admin_sql(admin_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
 
 
 def build(records: int):
@@ -204,7 +175,7 @@ def run(dataset, records: int, chunk_size: int, out_dir: Path) -> None:
 
 def main() -> None:
     args = parse_args()
-    admin_url, bench_url, name = urls()
+    admin_url, bench_url, name = scratch_urls("export.py")
     admin_sql(admin_url, f'CREATE DATABASE "{name}"')
     try:
         setup_django(bench_url)

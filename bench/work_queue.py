@@ -19,13 +19,10 @@ import argparse
 import multiprocessing
 import os
 import statistics
-import sys
 import time
-import uuid
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
+from scratch_db import admin_sql, scratch_urls, setup_django  # bench/ is on sys.path
+
 ANSWER = {"response_ranking": {"value": 2}}
 
 
@@ -47,34 +44,6 @@ def parse_args() -> argparse.Namespace:
     args.phases = [int(n) for n in args.phases.split(",") if n] or [args.annotators]
     args.annotators = max(args.annotators, *args.phases)
     return args
-
-
-def server_and_bench_urls() -> tuple[str, str, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    parts = urlparse(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench/work_queue.py needs DATABASE_URL=postgres://… (a PostgreSQL server)")
-    name = f"loam_bench_queue_{uuid.uuid4().hex[:8]}"
-    admin = urlunparse(parts._replace(path="/postgres"))
-    return admin, urlunparse(parts._replace(path=f"/{name}")), name
-
-
-def admin_sql(admin_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
 
 
 def build(args) -> tuple[str, list[str]]:
@@ -244,7 +213,7 @@ def run_phase(args, bench_url: str, dataset_id: str, user_ids: list[str]) -> Non
 
 def main() -> None:
     args = parse_args()
-    admin_url, bench_url, name = server_and_bench_urls()
+    admin_url, bench_url, name = scratch_urls("work_queue.py")
     admin_sql(admin_url, f'CREATE DATABASE "{name}"')
     print(f"database {name}")
     try:
