@@ -9,6 +9,7 @@ import math
 import re
 import uuid
 from array import array
+from dataclasses import replace
 
 import orjson
 from django.db import connection
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from apps.datasets.errors import ValidationFailed
 from apps.datasets.models import SETTING_NAME_PATTERN, Dataset, MetadataProperty
 from apps.datasets.schema import DatasetSchema
+from apps.datasets.selectors import MetadataVisibility, unknown_metadata_property
 from apps.records.models import Record, Suggestion, Vector
 from apps.responses.models import Response, ResponseStatus
 
@@ -82,8 +84,16 @@ def _range_q(path: str, ge, le, *, numeric: bool) -> Q:
 
 
 def list_queryset(
-    dataset: Dataset, *, response_statuses: list, metadata: list, sort_by: list
+    dataset: Dataset,
+    *,
+    response_statuses: list,
+    metadata: list,
+    sort_by: list,
+    visibility: MetadataVisibility,
 ) -> QuerySet:
+    """The records of `dataset` matching argilla-v1's list filters, in its sort order.
+
+    Filtering or sorting by a metadata property `visibility` hides is a 422."""
     qs = Record.objects.filter(dataset=dataset)
     if response_statuses:
         bad = [s for s in response_statuses if s not in RESPONSE_STATUSES]
@@ -95,13 +105,18 @@ def list_queryset(
             )
         qs = qs.filter(_response_status_q(response_statuses))
     if metadata:
-        known = set(MetadataProperty.objects.filter(dataset=dataset).values_list("name", flat=True))
+        properties = list(
+            MetadataProperty.objects.filter(dataset=dataset).only("name", "visible_for_annotators")
+        )
+        visibility.learn(properties)  # the hidden names without a query of their own
+        known = {p.name for p in properties}
         for raw in metadata:
             name, sep, spec = raw.partition(":")
             if not sep or not name:
                 raise _fail(("query", "metadata"), _('Use name:v1,v2 or name:{"ge":..,"le":..}.'))
             if name not in known:
                 continue  # unknown names are ignored, as Argilla does
+            visibility.check_usable(name, ("query", "metadata"))
             if spec.startswith("{"):
                 try:
                     bounds = orjson.loads(spec)
@@ -116,10 +131,10 @@ def list_queryset(
                 )
             else:
                 qs = qs.filter(_json_terms_q(f"metadata__{name}", spec.split(",")))
-    return qs.order_by(*_list_ordering(sort_by))
+    return qs.order_by(*_list_ordering(sort_by, visibility))
 
 
-def _list_ordering(sort_by: list) -> list:
+def _list_ordering(sort_by: list, visibility: MetadataVisibility) -> list:
     ordering = []
     for raw in sort_by:
         name, _sep, order = raw.partition(":")
@@ -130,6 +145,7 @@ def _list_ordering(sort_by: list) -> list:
         if name in ("inserted_at", "updated_at"):
             expression = F(name)
         elif name.startswith("metadata.") and _NAME.match(name[9:]):
+            visibility.check_usable(name[9:], ("query", "sort_by"))
             expression = F(f"metadata__{name[9:]}")
         else:
             raise _fail(
@@ -184,10 +200,7 @@ def _scope_q(scope, flt: dict, schema: DatasetSchema, loc: tuple, *, user) -> Q:
     if entity == "metadata":
         name = scope.get("metadata_property")
         if name not in schema.metadata_properties:
-            raise _fail(
-                loc + ("scope", "metadata_property"),
-                _("%(n)r is not a metadata property of this dataset.") % {"n": name},
-            )
+            raise unknown_metadata_property(name, loc + ("scope", "metadata_property"))
         return match(f"metadata__{name}", json=True)
     if entity == "suggestion":
         question = _question(schema, scope.get("question"), loc)
@@ -292,11 +305,11 @@ def _sort(sort, schema) -> list:
             raise _fail(("sort", index), _('Use {"scope": {...}, "order": "asc"|"desc"}.'))
         if scope.get("entity") == "record" and scope.get("property") in RECORD_PROPERTIES:
             expression = F(scope["property"])
-        elif (
-            scope.get("entity") == "metadata"
-            and scope.get("metadata_property") in schema.metadata_properties
-        ):
-            expression = F(f"metadata__{scope['metadata_property']}")
+        elif scope.get("entity") == "metadata":
+            name = scope.get("metadata_property")
+            if name not in schema.metadata_properties:
+                raise unknown_metadata_property(name, ("sort", index, "scope", "metadata_property"))
+            expression = F(f"metadata__{name}")
         else:
             raise _fail(("sort", index, "scope"), _("Sort by a record property or metadata."))
         ordering.append(expression.desc() if order == "desc" else expression.asc())
@@ -311,12 +324,26 @@ def _cosine(a: list[float], b: list[float]) -> float:
 
 
 def search_records(
-    *, dataset: Dataset, body, offset: int, limit: int, user=None
+    *,
+    dataset: Dataset,
+    body,
+    offset: int,
+    limit: int,
+    visibility: MetadataVisibility,
+    user=None,
 ) -> tuple[list[tuple[Record, float | None]], int]:
-    """(page of (record, query_score), total). `user` scopes response filters (me endpoint)."""
+    """(page of (record, query_score), total). `user` scopes response filters (me endpoint).
+
+    Metadata properties `visibility` hides cannot be filtered or sorted by: to the caller
+    they do not exist (422). `visibility` learns the hidden names from the loaded schema,
+    so rendering the page needs no query for them."""
     if not isinstance(body, dict):
         raise _fail((), _("The body must be an object."))
     schema = DatasetSchema.load(dataset)
+    visibility.learn(schema.metadata_properties.values())
+    schema = replace(
+        schema, metadata_properties=visibility.visible_properties(schema.metadata_properties)
+    )
     query = body.get("query")
     if query is not None and not isinstance(query, dict):
         raise _fail(("query",), _("query must be an object."))

@@ -70,3 +70,25 @@ def test_without_a_key_it_is_401(world, queue_dataset):
 def test_the_endpoint_is_in_the_openapi_schema(client):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     assert "get" in schema["paths"]["/api/v1/datasets/{dataset_id}/records/next"]
+
+
+def test_hidden_metadata_is_left_out_of_the_record(world, api, make_dataset):
+    from apps.datasets.services import add_metadata_property
+    from apps.records.services import create_records
+
+    dataset = make_dataset(world.ws_a)
+    add_metadata_property(dataset=dataset, name="src", settings={"type": "terms"})
+    add_metadata_property(
+        dataset=dataset, name="secret", settings={"type": "terms"}, visible_for_annotators=False
+    )
+    create_records(
+        dataset=dataset,
+        items=[
+            {
+                "fields": {"prompt": "p", "response-1": "a", "response-2": "b"},
+                "metadata": {"src": "web", "secret": "gold"},
+            }
+        ],
+    )
+    # (Owners and admins see it through GET /api/v1/records/{id}: tests/api.)
+    assert _next(api, world.ann1, dataset).json()["item"]["metadata"] == {"src": "web"}

@@ -66,7 +66,7 @@ def _render_panel(request, context, *, status=200):
 @require_GET
 def annotate(request, dataset_id):
     dataset = published_dataset(request.user, dataset_id)
-    layout = Layout.load(dataset)
+    layout = Layout.load(dataset, request.user)
     if request.GET.get("record"):
         record = record_of(dataset, request.GET["record"])
     else:
@@ -79,7 +79,7 @@ def annotate(request, dataset_id):
 def respond(request, dataset_id, record_id, action):
     dataset = published_dataset(request.user, dataset_id)
     record = record_of(dataset, record_id)
-    layout = Layout.load(dataset)
+    layout = Layout.load(dataset, request.user)
     if action == "skip":
         queue.skip(dataset=dataset, user=request.user, record=record)
         return _next(request, dataset, layout, notice=_("Skipped."))

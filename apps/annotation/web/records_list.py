@@ -68,7 +68,7 @@ def _typed(prop, value: str):
 @login_required
 def records_list(request, dataset_id):
     dataset = published_dataset(request.user, dataset_id)
-    layout = Layout.load(dataset)
+    layout = Layout.load(dataset, request.user)
     records, errors = _filtered(request, dataset, layout, request.GET)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -94,7 +94,7 @@ def records_list(request, dataset_id):
 @require_POST
 def bulk_answer_view(request, dataset_id):
     dataset = published_dataset(request.user, dataset_id)
-    layout = Layout.load(dataset)
+    layout = Layout.load(dataset, request.user)
     back = f"{reverse('annotation:records', args=[dataset.pk])}?{request.POST.get('query', '')}"
     question = next((q for q in layout.questions if q.name == request.POST.get("question")), None)
     if question is None or question.settings.get("type") not in BULK_TYPES:

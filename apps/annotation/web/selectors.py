@@ -9,6 +9,7 @@ from django.db.models import Count
 from apps.accounts.models import User
 from apps.annotation.progress import DatasetProgress, datasets_progress
 from apps.datasets.models import Dataset, Field, MetadataProperty, Question
+from apps.datasets.selectors import metadata_properties_for
 from apps.records.models import Record, Suggestion
 from apps.responses.models import Response, ResponseStatus
 from apps.workspaces.access import NotFound, as_uuid
@@ -55,20 +56,21 @@ def progress_for(user: User, dataset: Dataset) -> Progress:
 
 @dataclass
 class Layout:
-    """What a dataset shows around each record (three queries, once per request)."""
+    """What a dataset shows `user` around each record (three queries, once per request).
+
+    `visible_metadata` is what the record card shows and the list filters by: the
+    properties `user` may see (annotators: only those visible to annotators)."""
 
     fields: list[Field]
     questions: list[Question]
     visible_metadata: list[MetadataProperty] = field(default_factory=list)
 
     @classmethod
-    def load(cls, dataset: Dataset) -> "Layout":
+    def load(cls, dataset: Dataset, user: User) -> "Layout":
         return cls(
             fields=list(Field.objects.filter(dataset=dataset)),
             questions=list(Question.objects.filter(dataset=dataset)),
-            visible_metadata=list(
-                MetadataProperty.objects.filter(dataset=dataset, visible_for_annotators=True)
-            ),
+            visible_metadata=list(metadata_properties_for(user, dataset)),
         )
 
 

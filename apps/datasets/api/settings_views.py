@@ -12,10 +12,10 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
-from apps.accounts.models import Role
 from apps.datasets import services
 from apps.datasets.api import serializers as s
 from apps.datasets.models import Field, MetadataProperty, Question, VectorSettings
+from apps.datasets.selectors import visible_metadata_properties
 from apps.workspaces.access import access_dataset, access_dataset_child
 
 
@@ -136,9 +136,7 @@ class _MetadataPropertiesView(_DatasetSettingsView):
     create_serializer_class = s.MetadataPropertyCreateSerializer
 
     def visible(self, request, queryset):
-        if request.user.role == Role.ANNOTATOR:
-            return queryset.filter(visible_for_annotators=True)
-        return queryset
+        return visible_metadata_properties(request.user, queryset)
 
     def add(self, dataset, data):
         # argilla 2.x sends `visible_for_annotators` inside `settings` and may send a null

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.datasets.errors import ValidationFailed
+from apps.datasets.selectors import MetadataVisibility
 from apps.records.models import Record, Suggestion, Vector
 from apps.responses.models import Response
 
@@ -113,12 +114,26 @@ def record_dict(r: Record) -> dict:
 
 
 def render_records(
-    records: list[Record], include: Include, *, user, dataset, own_only: bool = False
+    records: list[Record],
+    include: Include,
+    *,
+    user,
+    dataset,
+    own_only: bool = False,
+    visibility: MetadataVisibility | None = None,
 ) -> list[dict]:
-    """One query per included kind (responses, suggestions, vectors), whatever the page size."""
+    """One query per included kind (responses, suggestions, vectors), whatever the page size.
+
+    `metadata` keeps only what `user` may see; for an annotator that costs one query for
+    the hidden property names, unless `visibility` already knows them.
+    """
     out = [record_dict(r) for r in records]
     if not records:
         return out
+    if visibility is None:
+        visibility = MetadataVisibility(user, dataset)
+    for item in out:
+        item["metadata"] = visibility.record_metadata(item["metadata"])
     by_id = {item["id"]: item for item in out}
     ids = list(by_id)
     if include.responses:

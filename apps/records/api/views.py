@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from apps.accounts.models import Role
 from apps.datasets.errors import ValidationFailed
 from apps.datasets.schema import DatasetSchema
+from apps.datasets.selectors import MetadataVisibility
 from apps.records import services
 from apps.records.api import schema as oas
 from apps.records.api.render import (
@@ -126,15 +127,19 @@ class DatasetRecordsView(APIView):
         dataset = access_dataset(request.user, dataset_id)
         offset, limit, include = page_params(request)
         params = request.query_params
+        visibility = MetadataVisibility(request.user, dataset)
         qs = list_queryset(
             dataset,
             response_statuses=params.getlist("response_status"),
             metadata=params.getlist("metadata"),
             sort_by=params.getlist("sort_by"),
+            visibility=visibility,
         )
         total = qs.count()
         page = list(qs[offset : offset + limit])
-        items = render_records(page, include, user=request.user, dataset=dataset)
+        items = render_records(
+            page, include, user=request.user, dataset=dataset, visibility=visibility
+        )
         return Response({"items": items, "total": total})
 
     @extend_schema(
@@ -307,11 +312,13 @@ class DatasetRecordsSearchView(APIView):
     def post(self, request, dataset_id):
         dataset = access_dataset(request.user, dataset_id)
         offset, limit, include = page_params(request)
+        visibility = MetadataVisibility(request.user, dataset)
         hits, total = search_records(
             dataset=dataset,
             body=request.data,
             offset=offset,
             limit=limit,
+            visibility=visibility,
             user=request.user if self.mine else None,
         )
         rendered = render_records(
@@ -320,6 +327,7 @@ class DatasetRecordsSearchView(APIView):
             user=request.user,
             dataset=dataset,
             own_only=self.mine,
+            visibility=visibility,
         )
         items = [
             {"record": record, "query_score": score}
