@@ -9,12 +9,13 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def scratch_urls(label: str) -> tuple[str, str, str]:
-    """(admin URL, scratch database URL, scratch database name) from DATABASE_URL."""
+def scratch_urls(label: str, reuse: str | None = None) -> tuple[str, str, str]:
+    """(admin URL, scratch database URL, scratch database name) from DATABASE_URL; with
+    `reuse`, that database instead of a new name."""
     parts = urlparse(os.environ.get("DATABASE_URL", ""))
     if parts.scheme not in ("postgres", "postgresql"):
         sys.exit(f"bench/{label} needs DATABASE_URL=postgres://… (a PostgreSQL server)")
-    name = f"loam_bench_{Path(label).stem}_{uuid.uuid4().hex[:8]}"
+    name = reuse or f"loam_bench_{Path(label).stem}_{uuid.uuid4().hex[:8]}"
     admin = urlunparse(parts._replace(path="/postgres"))
     return admin, urlunparse(parts._replace(path=f"/{name}")), name
 

@@ -40,6 +40,9 @@ def parse_args() -> argparse.Namespace:
         help="annotator counts to run one after the other, e.g. 1,8 (default: --annotators)",
     )
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument(
+        "--reuse", metavar="DATABASE", help="run on a database kept by an earlier --keep run"
+    )
     args = parser.parse_args()
     args.phases = [int(n) for n in args.phases.split(",") if n] or [args.annotators]
     args.annotators = max(args.annotators, *args.phases)
@@ -114,6 +117,17 @@ def build(args) -> tuple[str, list[str]]:
         cursor.execute("ANALYZE")
     print(f"inserted {args.records:,} records in {time.perf_counter() - started:.1f} s")
     return str(dataset.pk), [str(user.pk) for user in users]
+
+
+def reuse(args) -> tuple[str, list[str]]:
+    """The dataset and annotators of a kept database (ids)."""
+    from apps.accounts.models import User
+    from apps.datasets.models import Dataset
+
+    dataset = Dataset.objects.get(name="queue")
+    args.records = dataset.records.count()
+    users = User.objects.filter(username__startswith="annotator-").order_by("username")
+    return str(dataset.pk), [str(user.pk) for user in users[: args.annotators]]
 
 
 def _assign_in_sql(cursor, dataset, users, args, order) -> None:
@@ -213,12 +227,15 @@ def run_phase(args, bench_url: str, dataset_id: str, user_ids: list[str]) -> Non
 
 def main() -> None:
     args = parse_args()
-    admin_url, bench_url, name = scratch_urls("work_queue.py")
-    admin_sql(admin_url, f'CREATE DATABASE "{name}"')
+    admin_url, bench_url, name = scratch_urls("work_queue.py", reuse=args.reuse)
+    if args.reuse:
+        args.keep = True
+    else:
+        admin_sql(admin_url, f'CREATE DATABASE "{name}"')
     print(f"database {name}")
     try:
         setup_django(bench_url)
-        dataset_id, user_ids = build(args)
+        dataset_id, user_ids = reuse(args) if args.reuse else build(args)
         from django.db import connections
 
         connections.close_all()

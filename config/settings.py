@@ -125,7 +125,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server let PostgreSQL keep the plan of a statement that a
+    # connection runs often (psycopg prepares it after DATABASE_PREPARE_THRESHOLD runs):
+    # the work queue's and submits' statements then skip parsing and planning, which cost
+    # more than running them. Behind a transaction-mode pooler without prepared-statement
+    # support (PgBouncer < 1.21), set DATABASE_PREPARE_THRESHOLD=-1 to turn this off.
+    _prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": _prepare_threshold >= 0,
+        "prepare_threshold": _prepare_threshold if _prepare_threshold >= 0 else None,
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for each other instead of failing with "database is locked";
     # BEGIN IMMEDIATE serialises write transactions (correctness over throughput).
     DATABASES["default"]["OPTIONS"] = {

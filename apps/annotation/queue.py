@@ -8,8 +8,9 @@ with `min_submitted = k` no more than k annotators hold or have submitted a reco
 
 Concurrency: the new record is taken with `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL
 (annotators racing for the same record spread over the next ones instead of waiting), and
-its room is re-checked once locked, in a fresh snapshot that sees every lease committed
-before. SQLite serialises write transactions (BEGIN IMMEDIATE), so the same code is correct.
+its room is re-checked by the statement that writes the lease, in a fresh snapshot that
+sees every lease committed before. SQLite serialises write transactions (BEGIN IMMEDIATE),
+so the same code is correct.
 
 Each call runs a constant number of indexed queries. The scan for a new record resumes at
 the annotator's *mark*, the first record of their order they have neither answered nor
@@ -22,7 +23,7 @@ may sort before a mark.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,6 @@ from apps.annotation.scan import (
     Asker,
     key_of,
     locked_seat,
-    relax_commit,
     rules_and_membership,
     write_seat,
 )
@@ -56,39 +56,60 @@ class _Turn:
     now: datetime
     asker: Asker
     mark: dict | None = field(default=None)
+    record: Record | None = None  # what the seat was last written with
+    lease_expires_at: datetime | None = None
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(minutes=self.rules.lease_minutes)
 
 
-def _room_confirmed(turn: _Turn, record: Record) -> bool:
-    if turn.rules.is_assigned:
-        return True  # the assignment is the place: nobody else is dealt it
-    if connection.vendor == "sqlite":
-        return True  # nothing committed since the query began: writers are serialised
-    return turn.asker.has_room(record.pk)
+def _take(turn: _Turn, record: Record | None, *, check_room: bool) -> bool:
+    """Lease `record` (None: hold nothing) to the annotator and save their mark. With
+    `check_room`, only if the record still has room (see `write_seat`). Whether taken."""
+    turn.record = record
+    turn.lease_expires_at = turn.now + turn.lease if record else None
+    room = turn.asker.room() if check_room and not turn.rules.is_assigned else None
+    return write_seat(
+        turn.seat.pk,
+        record_id=record.pk if record else None,
+        lease_expires_at=turn.lease_expires_at,
+        now=turn.now,
+        mark=turn.mark,
+        room=room,
+    )
 
 
-def _held(turn: _Turn) -> Record | None:
+def _draft_or_held(turn: _Turn) -> Record | None:
     seat = turn.seat
-    if seat.record_id is None or seat.lease_expires_at is None or seat.lease_expires_at <= turn.now:
-        return None
-    return turn.asker.held(seat.record_id, assigned=turn.rules.is_assigned)
+    held = seat.record_id
+    if held is not None and (seat.lease_expires_at is None or seat.lease_expires_at <= turn.now):
+        held = None
+    record = turn.asker.draft_or_held(held, assigned=turn.rules.is_assigned)
+    if record is not None:
+        _take(turn, record, check_room=False)  # theirs already: it counts towards the room
+    return record
 
 
 def _first_skipped(turn: _Turn) -> Record | None:
     record = turn.asker.first_skipped(assigned=turn.rules.is_assigned)
-    if record is None or _room_confirmed(turn, record):
+    if record is not None and _take(turn, record, check_room=True):
         return record
     return None
 
 
 def _claim(turn: _Turn, segment: Segment, key) -> Record | None:
-    """Lock the first record of `segment` from `key` on that still has room."""
+    """Lease the first record of `segment` from `key` on that still has room."""
     inclusive = True
     for _attempt in range(_CLAIM_ATTEMPTS):
         record = turn.asker.claim(
             segment, key, inclusive=inclusive, with_room=not turn.rules.is_assigned
         )
-        if record is None or _room_confirmed(turn, record):
+        if record is None:
+            return None
+        if _take(turn, record, check_room=True):
             return record
+        # A lease committed after the claim's snapshot filled it: try the next ones.
         key, inclusive = key_of(record, segment), False
     return None
 
@@ -171,7 +192,6 @@ def next_record(*, dataset: Dataset, user: User) -> Record | None:
             record=None, lease_expires_at=None
         )
         return None
-    relax_commit()
     now = timezone.now()
     turn = _Turn(
         dataset=dataset,
@@ -183,17 +203,12 @@ def next_record(*, dataset: Dataset, user: User) -> Record | None:
             dataset_id=dataset.pk, user_id=user.pk, now=now, min_submitted=dataset.min_submitted
         ),
     )
-    record = turn.asker.first_draft() or _held(turn) or _scan(turn) or _first_skipped(turn)
-    lease_expires_at = now + timedelta(minutes=rules.lease_minutes) if record else None
-    write_seat(
-        turn.seat.pk,
-        record_id=record.pk if record else None,
-        lease_expires_at=lease_expires_at,
-        now=now,
-        mark=turn.mark,
-    )
-    if record is not None:
-        record.lease_expires_at = lease_expires_at
+    record = _draft_or_held(turn) or _scan(turn) or _first_skipped(turn)
+    if record is None:
+        _take(turn, None, check_room=False)
+        return None
+    record.dataset = dataset  # callers submit next: spare them a query for it
+    record.lease_expires_at = turn.lease_expires_at
     return record
 
 

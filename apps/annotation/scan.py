@@ -6,7 +6,7 @@ preparation, so UUIDs and datetimes are stored and compared as Django stores the
 """
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from django.db import connection
@@ -16,6 +16,7 @@ from apps.accounts.models import Role, User
 from apps.annotation.models import AnnotatorQueue, AssignmentRules, PoolKind, Skip
 from apps.annotation.ordering import ASSIGNMENTS, RECORDS, Segment
 from apps.records.models import Record, RecordStatus
+from apps.records.sql import adapt as _adapt
 from apps.responses.models import Response, ResponseStatus
 from apps.workspaces.models import WorkspaceMember
 
@@ -27,24 +28,11 @@ NAMED = AssignmentRules.annotators.through._meta.db_table
 MEMBERS = WorkspaceMember._meta.db_table
 
 _COLUMNS = ", ".join(f"r.{f.column}" for f in Record._meta.concrete_fields)
-_UUID = Record._meta.get_field("id")
-_DATETIME = Record._meta.get_field("inserted_at")
 _PENDING = RecordStatus.PENDING
 _SUBMITTED = ResponseStatus.SUBMITTED
 _DISCARDED = ResponseStatus.DISCARDED
 _DRAFT = ResponseStatus.DRAFT
 _MARK = AnnotatorQueue._meta.get_field("mark")
-
-
-def _adapt(params: Iterable) -> list:
-    adapted = []
-    for value in params:
-        if isinstance(value, uuid.UUID):
-            value = _UUID.get_db_prep_value(value, connection)
-        elif isinstance(value, datetime):
-            value = _DATETIME.get_db_prep_value(value, connection)
-        adapted.append(value)
-    return adapted
 
 
 def _lock() -> str:
@@ -58,8 +46,9 @@ def _first_record(sql: str, params: Sequence) -> Record | None:
     return next(iter(Record.objects.raw(sql, _adapt(params))), None)
 
 
-def relax_commit() -> None:
-    """PostgreSQL: this transaction's commit need not wait for the WAL flush.
+def _relax_commit() -> str:
+    """PostgreSQL: this transaction's commit need not wait for the WAL flush (a column
+    for the rules query: `set_config(…, is_local)` is `SET LOCAL`, without a round trip).
 
     A lease is bookkeeping: should the server crash, losing the last few milliseconds of
     leases only hands those records out again. Only when the queue's transaction is the
@@ -67,26 +56,30 @@ def relax_commit() -> None:
     """
     outermost = connection.in_atomic_block and not connection.savepoint_ids
     if connection.vendor == "postgresql" and outermost and connection.commit_on_exit:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return ", set_config('synchronous_commit', 'off', true) AS relaxed"
+    return ""
 
 
 def rules_and_membership(dataset, user: User) -> tuple[AssignmentRules, bool]:
     """The dataset's rules (unsaved defaults without a row), and whether `user` is in its
     pool — `rules.pool_users`' rule, with the role and activity read from `user` as loaded.
-    One query; two for a dataset without rules."""
+    One query; two for a dataset without rules. Relaxes the commit (see `_relax_commit`):
+    only the queue calls it."""
     member = f"SELECT 1 FROM {MEMBERS} m WHERE m.workspace_id = %s AND m.user_id = %s"
     sql = (
         f"SELECT r.*, EXISTS({member}) AS is_member, EXISTS(SELECT 1 FROM {NAMED} n"
         " WHERE n.assignmentrules_id = r.id AND n.user_id = %s) AS is_named"
-        f" FROM {RULES} r WHERE r.dataset_id = %s"
+        f"{_relax_commit()} FROM {RULES} r WHERE r.dataset_id = %s"
     )
     params = [dataset.workspace_id, user.pk, user.pk, dataset.pk]
     rules = next(iter(AssignmentRules.objects.raw(sql, _adapt(params))), None)
     if rules is None:
         with connection.cursor() as cursor:
-            cursor.execute(member, _adapt([dataset.workspace_id, user.pk]))
-            is_member = cursor.fetchone() is not None
+            cursor.execute(
+                f"SELECT EXISTS({member}){_relax_commit()}",
+                _adapt([dataset.workspace_id, user.pk]),
+            )
+            is_member = bool(cursor.fetchone()[0])
         rules, is_named = AssignmentRules(dataset=dataset), False
     else:
         rules.dataset = dataset
@@ -105,21 +98,26 @@ def locked_seat(dataset_id, user_id) -> AnnotatorQueue | None:
     return next(iter(AnnotatorQueue.objects.raw(sql, _adapt([dataset_id, user_id]))), None)
 
 
-def write_seat(seat_id, *, record_id, lease_expires_at, now: datetime, mark=None) -> None:
-    """Record the lease (or its end) and, when given, the new mark."""
-    sets, params = (
-        "record_id = %s, lease_expires_at = %s, updated_at = %s",
-        [
-            record_id,
-            lease_expires_at,
-            now,
-        ],
-    )
+def write_seat(
+    seat_id, *, record_id, lease_expires_at, now: datetime, mark=None, room=None
+) -> bool:
+    """Record the lease (or its end) and, when given, the new mark. With `room` (an
+    `Asker.room()`), only if the record still has room, checked in this statement's fresh
+    snapshot, which sees every lease committed before. Whether the seat was written."""
+    sets = "record_id = %s, lease_expires_at = %s, updated_at = %s"
+    params = [record_id, lease_expires_at, now]
     if mark is not None:
         sets += ", mark = %s"
         params.append(_MARK.get_db_prep_value(mark, connection))
+    sql = f"UPDATE {QUEUES} SET {sets} WHERE id = %s"
+    params.append(seat_id)
+    if room is not None:
+        room_sql, room_params = room
+        sql += f" AND EXISTS (SELECT 1 FROM {RECORDS} r WHERE r.id = %s{room_sql})"
+        params += [record_id, *room_params]
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {QUEUES} SET {sets} WHERE id = %s", _adapt([*params, seat_id]))
+        cursor.execute(sql, _adapt(params))
+        return cursor.rowcount == 1
 
 
 class Asker:
@@ -204,25 +202,15 @@ class Asker:
         sql = f"SELECT {_COLUMNS}, {names}{body} ORDER BY {order} LIMIT 1{_lock()}"
         return _first_record(sql, params)
 
-    def has_room(self, record_id) -> bool:
-        """Re-check a locked record in a fresh snapshot (sees every committed lease)."""
-        room, params = self.room()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {RECORDS} r WHERE r.id = %s{room}",
-                _adapt([record_id, *params]),
-            )
-            return cursor.fetchone() is not None
-
-    def first_draft(self) -> Record | None:
+    def _draft(self) -> tuple[str, list]:
         """The annotator's draft on the earliest record, skipped ones aside."""
         sql = (
-            f"SELECT {_COLUMNS} FROM {RECORDS} r JOIN {RESPONSES} a ON a.record_id = r.id"
-            " AND a.user_id = %s AND a.status = %s WHERE r.dataset_id = %s"
+            f"SELECT {_COLUMNS}, 0 AS pick FROM {RECORDS} r JOIN {RESPONSES} a"
+            " ON a.record_id = r.id AND a.user_id = %s AND a.status = %s WHERE r.dataset_id = %s"
             f" AND NOT EXISTS (SELECT 1 FROM {SKIPS} s WHERE s.record_id = r.id AND s.user_id = %s)"
             " ORDER BY r.inserted_at, r.id LIMIT 1"
         )
-        return _first_record(sql, [self.user_id, _DRAFT, self.dataset_id, self.user_id])
+        return sql, [self.user_id, _DRAFT, self.dataset_id, self.user_id]
 
     def _assigned_join(self, assigned: bool) -> tuple[str, list]:
         if not assigned:
@@ -232,15 +220,25 @@ class Asker:
             [self.user_id],
         )
 
-    def held(self, record_id, *, assigned: bool) -> Record | None:
+    def _held(self, record_id, *, assigned: bool) -> tuple[str, list]:
         """The record on lease, if still pending, unfinished (and still assigned)."""
         join, params = self._assigned_join(assigned)
         not_finished, more = self._not_finished()
         sql = (
-            f"SELECT {_COLUMNS} FROM {RECORDS} r{join}"
+            f"SELECT {_COLUMNS}, 1 AS pick FROM {RECORDS} r{join}"
             f" WHERE r.id = %s AND r.dataset_id = %s AND r.status = %s{not_finished}"
         )
-        return _first_record(sql, [*params, record_id, self.dataset_id, _PENDING, *more])
+        return sql, [*params, record_id, self.dataset_id, _PENDING, *more]
+
+    def draft_or_held(self, held_id, *, assigned: bool) -> Record | None:
+        """The annotator's first draft, else the record they hold (`held_id`, if any). One
+        query: drafts come first."""
+        sql, params = self._draft()
+        if held_id is not None:
+            held, more = self._held(held_id, assigned=assigned)
+            sql = f"SELECT * FROM ({sql}) d UNION ALL {held} ORDER BY pick LIMIT 1"
+            params += more
+        return _first_record(sql, params)
 
     def first_skipped(self, *, assigned: bool) -> Record | None:
         """Lock the record the annotator skipped longest ago that they may still take."""

@@ -4,10 +4,10 @@ The record row is locked before anything is written, so two annotators submittin
 same record at once are serialised and the second sees the first when counting.
 """
 
+import uuid
 from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from apps.datasets.errors import Conflict, ValidationFailed
 from apps.datasets.models import Dataset
 from apps.datasets.schema import DatasetSchema
 from apps.records.models import Record
+from apps.records.sql import adapt
 from apps.responses.models import Response, ResponseStatus
 from apps.responses.status import lock_records, refresh_record_statuses
 from apps.responses.validation import clean_values
@@ -25,21 +26,46 @@ from apps.responses.validation import clean_values
 # dataset row a lock that every annotator of the dataset queues behind.
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
+DATASETS = Dataset._meta.db_table
+RESPONSES = Response._meta.db_table
+_VALUES_FIELD = Response._meta.get_field("values")
+VALUES = connection.ops.quote_name(_VALUES_FIELD.column)
 
-def _after_write(record: Record) -> None:
-    dataset = record.dataset
+
+def _after_write(record: Record, dataset: Dataset | None = None) -> None:
+    dataset = dataset or record.dataset
     refresh_record_statuses(dataset=dataset, record_ids=[record.pk])
     touch_activity(dataset, timezone.now())
 
 
 def touch_activity(dataset: Dataset, now) -> None:
-    stale = Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=now - ACTIVITY_RESOLUTION)
-    Dataset.objects.filter(stale, pk=dataset.pk).update(last_activity_at=now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {DATASETS} SET last_activity_at = %s WHERE id = %s"
+            " AND (last_activity_at IS NULL OR last_activity_at < %s)",
+            adapt([now, dataset.pk, now - ACTIVITY_RESOLUTION]),
+        )
 
 
 def _clean(record: Record, values, status: str, schema: DatasetSchema | None) -> dict:
     schema = schema or DatasetSchema.load_questions(record.dataset)
     return clean_values(schema, values, status=status, record_fields=record.fields)
+
+
+def _upsert(*, record: Record, user: User, values: dict, status: str) -> Response:
+    """Insert or replace the (record, user) response in one statement: the submit path."""
+    now = timezone.now()
+    sql = (
+        f"INSERT INTO {RESPONSES} (id, record_id, user_id, {VALUES}, status, inserted_at,"
+        " updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        f" ON CONFLICT (record_id, user_id) DO UPDATE SET {VALUES} = excluded.{VALUES},"
+        " status = excluded.status, updated_at = excluded.updated_at RETURNING *"
+    )
+    params = adapt([uuid.uuid4(), record.pk, user.pk])
+    params += [_VALUES_FIELD.get_db_prep_value(values, connection), status, *adapt([now, now])]
+    response = next(iter(Response.objects.raw(sql, params)))
+    response.record, response.user = record, user
+    return response
 
 
 @transaction.atomic
@@ -49,10 +75,8 @@ def save_response(
     """Create or replace `user`'s response to `record` (the annotation UI's save/submit)."""
     lock_records([record.pk])
     cleaned = _clean(record, values, status, schema)
-    response, _created = Response.objects.update_or_create(
-        record=record, user=user, defaults={"values": cleaned, "status": status}
-    )
-    _after_write(record)
+    response = _upsert(record=record, user=user, values=cleaned, status=status)
+    _after_write(record, schema.dataset if schema else None)
     return response
 
 

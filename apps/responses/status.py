@@ -2,54 +2,67 @@
 
 Every write that changes a response's status locks the record rows first (in id order,
 so concurrent writers never deadlock), then recomputes from committed data in one UPDATE.
+Both statements are written out by hand: they run on every submit.
 """
 
 from collections.abc import Iterable
 from uuid import UUID
 
-from django.db.models import Case, Count, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db import connection
 
 from apps.datasets.models import Dataset
 from apps.records.models import Record, RecordStatus
+from apps.records.sql import adapt, for_update, in_ids
 from apps.responses.models import Response, ResponseStatus
+
+DATASETS = Dataset._meta.db_table
+RECORDS = Record._meta.db_table
+RESPONSES = Response._meta.db_table
 
 
 def lock_records(record_ids: Iterable[UUID]) -> None:
     """Row-lock records (PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE)."""
-    list(
-        Record.objects.select_for_update()
-        .filter(pk__in=list(record_ids))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    ids = sorted(set(record_ids))
+    if not ids or not connection.features.has_select_for_update:
+        return
+    where, params = in_ids("id", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {RECORDS} WHERE {where} ORDER BY id{for_update()}", params)
 
 
-def _status_for(min_submitted: int) -> Case:
-    submitted = Coalesce(
-        Subquery(
-            Response.objects.filter(record=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
-            .order_by()
-            .values("record")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        ),
-        0,
+def _write_statuses(dataset: Dataset, where: str = "", where_params: list | None = None) -> int:
+    """Set each of the dataset's records (narrowed by `where`) to the status its submitted
+    responses call for. Only records whose status changes are written: a submit that
+    leaves a record pending costs no new row version (and no index entries) of the record.
+    """
+    case = (
+        f"CASE WHEN (SELECT COUNT(*) FROM {RESPONSES} c WHERE c.record_id = {RECORDS}.id"
+        f" AND c.status = %s) >= (SELECT min_submitted FROM {DATASETS} WHERE id = %s)"
+        " THEN %s ELSE %s END"
     )
-    return Case(
-        When(GreaterThanOrEqual(submitted, min_submitted), then=Value(RecordStatus.COMPLETED)),
-        default=Value(RecordStatus.PENDING),
-    )
+    # min_submitted read in the statement: a caller's Dataset object may be out of date.
+    case_params = [
+        ResponseStatus.SUBMITTED,
+        *adapt([dataset.pk]),
+        RecordStatus.COMPLETED,
+        RecordStatus.PENDING,
+    ]
+    sql = f"UPDATE {RECORDS} SET status = {case} WHERE dataset_id = %s{where} AND status <> {case}"
+    params = [*case_params, *adapt([dataset.pk]), *(where_params or []), *case_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def refresh_record_statuses(*, dataset: Dataset, record_ids: Iterable[UUID]) -> int:
     """Recompute the status of the given records (locked by the caller). One statement."""
-    return Record.objects.filter(dataset=dataset, pk__in=list(record_ids)).update(
-        status=_status_for(dataset.min_submitted)
-    )
+    ids = list(record_ids)
+    if not ids:
+        return 0
+    where, params = in_ids("id", ids)
+    return _write_statuses(dataset, f" AND {where}", params)
 
 
 def recompute_dataset_statuses(*, dataset: Dataset) -> int:
     """Recompute every record of a dataset, e.g. after min_submitted changed. One statement."""
-    return Record.objects.filter(dataset=dataset).update(status=_status_for(dataset.min_submitted))
+    return _write_statuses(dataset)
