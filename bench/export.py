@@ -31,6 +31,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--chunk-size", type=int, default=1000)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument(
+        "--reuse", metavar="DATABASE", help="run on a database kept by an earlier --keep run"
+    )
     return parser.parse_args()
 
 
@@ -175,11 +178,21 @@ def run(dataset, records: int, chunk_size: int, out_dir: Path) -> None:
 
 def main() -> None:
     args = parse_args()
-    admin_url, bench_url, name = scratch_urls("export.py")
-    admin_sql(admin_url, f'CREATE DATABASE "{name}"')
+    admin_url, bench_url, name = scratch_urls("export.py", reuse=args.reuse)
+    if args.reuse:
+        args.keep = True
+    else:
+        admin_sql(admin_url, f'CREATE DATABASE "{name}"')
+    print(f"database {name}")
     try:
         setup_django(bench_url)
-        dataset = build(args.records)
+        if args.reuse:
+            from apps.datasets.models import Dataset
+
+            dataset = Dataset.objects.get(name="export")
+            args.records = dataset.records.count()
+        else:
+            dataset = build(args.records)
         with tempfile.TemporaryDirectory(prefix="loam-bench-export-") as out:
             run(dataset, args.records, args.chunk_size, Path(out))
     finally:

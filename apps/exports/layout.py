@@ -27,6 +27,7 @@ from apps.exports.source import Item
 from apps.responses.models import ResponseStatus
 
 LAYOUTS = ("lists", "wide")
+_RESHAPED = frozenset({"ranking", "span"})
 
 
 class RecordsLayout:
@@ -42,6 +43,47 @@ class RecordsLayout:
         self.fields = [(f.name, f.type in TEXT_FIELDS) for f in schema.fields.values()]
         self.questions = [(q.name, q.type) for q in schema.questions.values()]
         self.columns = self._columns()
+        # Per-row work is the export's hot loop: names and column keys are built once.
+        self._field_names = [name for name, _is_text in self.fields]
+        self._question_position = {name: i for i, (name, _kind) in enumerate(self.questions)}
+        self._question_keys = [
+            (
+                name,
+                kind,
+                kind in _RESHAPED,
+                kind not in LIST_VALUED,
+                self._answer_keys(name),
+                _suggestion_keys(name),
+            )
+            for name, kind in self.questions
+        ]
+
+    def _answers_by_question(self, responses) -> list[tuple[list, list, list]]:
+        """Per question (in order): the values that answer it, their users and statuses.
+        One pass over what each response answers, rather than over every question."""
+        answered = [([], [], []) for _question in self._question_keys]
+        position = self._question_position
+        for answer in responses:
+            for question, entry in answer.values.items():
+                index = position.get(question)
+                if index is None or entry.__class__ is not dict:
+                    continue
+                value = entry.get("value")
+                if value is not None:
+                    values, users, statuses = answered[index]
+                    values.append(value)
+                    users.append(answer.username)
+                    statuses.append(answer.status)
+        return answered
+
+    def _answer_keys(self, question: str) -> tuple[str, ...]:
+        if self.layout == "lists":
+            return (
+                f"{question}.responses",
+                f"{question}.responses.users",
+                f"{question}.responses.status",
+            )
+        return tuple(f"{question}.{user}" for user in self.annotators)
 
     def _columns(self) -> list[Column]:
         columns = [
@@ -63,14 +105,19 @@ class RecordsLayout:
                 ]
             else:
                 columns += [Column(f"{name}.{user}", arrow, is_json) for user in self.annotators]
+            tip, tip_score, tip_agent = _suggestion_keys(name)
             columns += [
-                Column(f"{name}.suggestion", arrow, is_json),
-                Column(f"{name}.suggestion.score", FLOATS if kind in LIST_VALUED else FLOAT),
-                Column(f"{name}.suggestion.agent", STRING),
+                Column(tip, arrow, is_json),
+                Column(tip_score, FLOATS if kind in LIST_VALUED else FLOAT),
+                Column(tip_agent, STRING),
             ]
         return columns
 
     def rows(self, item: Item) -> list[dict]:
+        """One row, its keys exactly `columns` in order (writers rely on it).
+
+        The export's hot loop: written for speed (names and keys prepared once, `_plain`
+        and `_score` called only where they change something)."""
         row = {
             "id": str(item.id),
             "external_id": item.external_id,
@@ -78,36 +125,51 @@ class RecordsLayout:
             "inserted_at": item.inserted_at,
             "updated_at": item.updated_at,
         }
-        for name, _is_text in self.fields:
-            row[name] = item.fields.get(name)
+        fields = item.fields
+        for name in self._field_names:
+            row[name] = fields.get(name)
         row["metadata"] = item.metadata or {}
-        for name, kind in self.questions:
-            if self.layout == "lists":
-                answers = [(a, a.value(name)) for a in item.responses]
-                answers = [(a, v) for a, v in answers if v is not None]
-                row[f"{name}.responses"] = [_plain(kind, v) for _a, v in answers]
-                row[f"{name}.responses.users"] = [a.username for a, _v in answers]
-                row[f"{name}.responses.status"] = [a.status for a, _v in answers]
+        responses, suggestions = item.responses, item.suggestions
+        lists = self.layout == "lists"
+        if lists:
+            answered = self._answers_by_question(responses)
+        for index, (name, kind, reshape, scalar, keys, tips) in enumerate(self._question_keys):
+            if lists:
+                values, users, statuses = answered[index]
+                if reshape:
+                    values = [_plain(kind, value) for value in values]
+                row[keys[0]], row[keys[1]], row[keys[2]] = values, users, statuses
             else:
-                for user in self.annotators:
-                    row[f"{name}.{user}"] = None
-                for answer in item.responses:
+                for key in keys:
+                    row[key] = None
+                for answer in responses:
                     if answer.status == ResponseStatus.SUBMITTED:
                         row[f"{name}.{answer.username}"] = _plain(kind, answer.value(name))
-            suggestion = item.suggestions.get(name)
+            tip, tip_score, tip_agent = tips
+            suggestion = suggestions.get(name)
             if suggestion is None:
-                row[f"{name}.suggestion"] = None
-                row[f"{name}.suggestion.score"] = None
-                row[f"{name}.suggestion.agent"] = None
+                row[tip] = row[tip_score] = row[tip_agent] = None
             else:
-                row[f"{name}.suggestion"] = _plain(kind, suggestion.value)
-                row[f"{name}.suggestion.score"] = _score(kind, suggestion.score, suggestion.value)
-                row[f"{name}.suggestion.agent"] = suggestion.agent
+                value, score = suggestion.value, suggestion.score
+                row[tip] = _plain(kind, value) if reshape else value
+                fast = scalar and score.__class__ is float
+                row[tip_score] = score if fast else _score(kind, score, value)
+                row[tip_agent] = suggestion.agent
         return [row]
+
+
+def _suggestion_keys(question: str) -> tuple[str, str, str]:
+    return (
+        f"{question}.suggestion",
+        f"{question}.suggestion.score",
+        f"{question}.suggestion.agent",
+    )
 
 
 def _plain(kind: str, value):
     """An answer as its column holds it (rankings with every key present)."""
+    if kind not in _RESHAPED:
+        return value
     if kind == "ranking" and isinstance(value, list):
         return [{"value": item.get("value"), "rank": item.get("rank")} for item in value]
     if kind == "span" and isinstance(value, list):

@@ -37,13 +37,19 @@ def _json(value) -> str:
     return orjson.dumps(value, option=_ORJSON, default=str).decode()
 
 
+def _check_row_keys(columns: list[Column], batch: list[dict]) -> None:
+    """Rows hold exactly the columns as keys, in order (every task's `rows` promises it), so
+    writers use them as they are; a task breaking the promise fails loudly here."""
+    if batch and list(batch[0]) != [column.name for column in columns]:
+        raise ValueError(f"Export rows have keys {list(batch[0])}, not the columns {columns}.")
+
+
 def jsonl_chunks(columns: list[Column], batches: Batches) -> Iterator[bytes]:
-    names = [column.name for column in columns]
+    dumps = orjson.dumps
     for batch in batches:
-        yield b"".join(
-            orjson.dumps({name: row.get(name) for name in names}, option=_ORJSON, default=str)
-            + b"\n"
-            for row in batch
+        _check_row_keys(columns, batch)
+        yield b"\n".join([dumps(row, option=_ORJSON, default=str) for row in batch]) + (
+            b"\n" if batch else b""
         )
 
 
@@ -70,9 +76,10 @@ def csv_chunks(columns: list[Column], batches: Batches) -> Iterator[bytes]:
 
 
 def arrow_batch(columns: list[Column], schema: pa.Schema, batch: list[dict]) -> pa.RecordBatch:
+    _check_row_keys(columns, batch)
+    by_column = zip(*[row.values() for row in batch], strict=True)
     arrays = []
-    for column, arrow_field in zip(columns, schema, strict=True):
-        values = [row.get(column.name) for row in batch]
+    for column, arrow_field, values in zip(columns, schema, by_column, strict=True):
         if column.json:
             values = [None if v is None else _json(v) for v in values]
         arrays.append(pa.array(values, type=arrow_field.type))
