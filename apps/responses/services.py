@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.datasets import question_types
 from apps.datasets.errors import Conflict, ValidationFailed
-from apps.datasets.models import Dataset
+from apps.datasets.models import Dataset, Question
 from apps.datasets.schema import DatasetSchema
 from apps.records.models import Record
-from apps.records.sql import adapt
+from apps.records.sql import adapt, for_update
 from apps.responses.models import Response, ResponseStatus
 from apps.responses.status import lock_records, refresh_record_statuses
 from apps.responses.validation import clean_values
@@ -30,6 +30,11 @@ DATASETS = Dataset._meta.db_table
 RESPONSES = Response._meta.db_table
 _VALUES_FIELD = Response._meta.get_field("values")
 VALUES = connection.ops.quote_name(_VALUES_FIELD.column)
+_LOCK_WITH_QUESTIONS = (
+    f"SELECT q.* FROM {Record._meta.db_table} r"
+    f" JOIN {Question._meta.db_table} q ON q.dataset_id = r.dataset_id"
+    " WHERE r.id = %s ORDER BY q.position, q.inserted_at"
+)
 
 
 def _after_write(record: Record, dataset: Dataset | None = None) -> None:
@@ -47,8 +52,18 @@ def touch_activity(dataset: Dataset, now) -> None:
         )
 
 
-def _clean(record: Record, values, status: str, schema: DatasetSchema | None) -> dict:
-    schema = schema or DatasetSchema.load_questions(record.dataset)
+def _lock_and_clean(record: Record, values, status: str, schema: DatasetSchema | None) -> dict:
+    """Lock the record (see the module's docstring), then validate the values against its
+    dataset's questions: loaded by the locking query itself unless `schema` is given."""
+    if schema is None:
+        questions = list(
+            Question.objects.raw(_LOCK_WITH_QUESTIONS + for_update("r"), adapt([record.pk]))
+        )
+        if not questions:
+            lock_records([record.pk])  # nothing joined, so nothing locked
+        schema = DatasetSchema(dataset=record.dataset, questions={q.name: q for q in questions})
+    else:
+        lock_records([record.pk])
     return clean_values(schema, values, status=status, record_fields=record.fields)
 
 
@@ -73,8 +88,7 @@ def save_response(
     *, user: User, record: Record, values, status: str, schema: DatasetSchema | None = None
 ) -> Response:
     """Create or replace `user`'s response to `record` (the annotation UI's save/submit)."""
-    lock_records([record.pk])
-    cleaned = _clean(record, values, status, schema)
+    cleaned = _lock_and_clean(record, values, status, schema)
     response = _upsert(record=record, user=user, values=cleaned, status=status)
     _after_write(record, schema.dataset if schema else None)
     return response
@@ -85,8 +99,7 @@ def create_response(
     *, user: User, record: Record, values, status: str, schema: DatasetSchema | None = None
 ) -> Response:
     """A first response by `user` to `record`; a second one is a Conflict."""
-    lock_records([record.pk])
-    cleaned = _clean(record, values, status, schema)
+    cleaned = _lock_and_clean(record, values, status, schema)
     if Response.objects.filter(record=record, user=user).exists():
         raise Conflict.single(
             ("user_id",), _("This user has already responded to this record; update it instead.")
@@ -99,8 +112,7 @@ def create_response(
 @transaction.atomic
 def update_response(*, response: Response, values, status: str) -> Response:
     record = response.record
-    lock_records([record.pk])
-    response.values = _clean(record, values, status, None)
+    response.values = _lock_and_clean(record, values, status, None)
     response.status = status
     response.save(update_fields=["values", "status", "updated_at"])
     _after_write(record)
