@@ -98,15 +98,24 @@ def _first_skipped(turn: _Turn) -> Record | None:
     return None
 
 
-def _claim(turn: _Turn, segment: Segment, key) -> Record | None:
-    """Lease the first record of `segment` from `key` on that still has room."""
+def _claim(turn: _Turn, segment: Segment, key, *, mark_index: int | None = None) -> Record | None:
+    """Lease the first record of `segment` from `key` on that still has room. With
+    `mark_index` (the segment's place), the first attempt also moves the annotator's mark to
+    the first record they owe from `key` on."""
     inclusive = True
     for _attempt in range(_CLAIM_ATTEMPTS):
         record = turn.asker.claim(
-            segment, key, inclusive=inclusive, with_room=not turn.rules.is_assigned
+            segment,
+            key,
+            inclusive=inclusive,
+            with_room=not turn.rules.is_assigned,
+            with_mark=mark_index is not None,
         )
         if record is None:
             return None
+        if mark_index is not None:
+            turn.mark.update(s=mark_index, k=key_of(record, segment, prefix="mk"))
+            mark_index = None
         if _take(turn, record, check_room=True):
             return record
         # A lease committed after the claim's snapshot filled it: try the next ones.
@@ -151,13 +160,18 @@ def _scan(turn: _Turn) -> Record | None:
     for index in range(start_segment, len(segments)):
         segment = segments[index]
         key = start_key if index == start_segment else None
-        if not found_mark:
+        if found_mark:
+            record = _claim(turn, segment, key)
+        else:
+            record = _claim(turn, segment, key, mark_index=index)
+            if record is not None:
+                return record
+            # Nothing to take here: is anything still owed (held by others, say)?
             key = turn.asker.first_owed_key(segment, key)
-            if key is None:
-                continue
-            turn.mark.update(s=index, k=key)
-            found_mark = True
-        record = _claim(turn, segment, key)
+            if key is not None:
+                turn.mark.update(s=index, k=key)
+                found_mark = True
+            continue
         if record is not None:
             return record
     if not found_mark:

@@ -190,15 +190,27 @@ class Asker:
             return None
         return [_json(f.to_python(v)) for f, v in zip(segment.key_fields, row, strict=True)]
 
-    def claim(self, segment: Segment, key, *, inclusive: bool, with_room: bool) -> Record | None:
+    def claim(
+        self, segment: Segment, key, *, inclusive: bool, with_room: bool, with_mark: bool = False
+    ) -> Record | None:
         """Lock the first record of `segment` from `key` on that this annotator owes and
-        (`with_room`) that has room. One query; the record carries its key as `qk0…`."""
+        (`with_room`) that has room. One query; the record carries its key as `qk0…` and,
+        `with_mark`, the key of the first record they owe from `key` on (room or not) as
+        `mk0…` — what `first_owed_key` would answer, without a query of its own."""
         body, params = self._segment_from(segment, key, inclusive=inclusive)
         if with_room:
             room, more = self.room()
             body, params = body + room, params + more
-        names = ", ".join(f"{sql} AS qk{i}" for i, sql in enumerate(segment.keys))
         order = ", ".join(segment.keys)
+        names = ", ".join(f"{sql} AS qk{i}" for i, sql in enumerate(segment.keys))
+        if with_mark:
+            owed, owed_params = self._segment_from(segment, key, inclusive=True)
+            marks = [
+                f"(SELECT {sql}{owed} ORDER BY {order} LIMIT 1) AS mk{i}"
+                for i, sql in enumerate(segment.keys)
+            ]
+            names += ", " + ", ".join(marks)
+            params = owed_params * len(marks) + params
         sql = f"SELECT {_COLUMNS}, {names}{body} ORDER BY {order} LIMIT 1{_lock()}"
         return _first_record(sql, params)
 
@@ -266,6 +278,9 @@ def _json(value):
     return value
 
 
-def key_of(record: Record, segment: Segment) -> list:
-    """A claimed record's order key, JSON-ready."""
-    return [_json(f.to_python(getattr(record, f"qk{i}"))) for i, f in enumerate(segment.key_fields)]
+def key_of(record: Record, segment: Segment, prefix: str = "qk") -> list:
+    """A claimed record's order key (`prefix="mk"`: the mark found with it), JSON-ready."""
+    return [
+        _json(f.to_python(getattr(record, f"{prefix}{i}")))
+        for i, f in enumerate(segment.key_fields)
+    ]

@@ -16,10 +16,10 @@ def test_open_queue_query_count_is_flat(world, make_dataset, django_assert_num_q
     next_record(dataset=dataset, user=world.ann2)  # someone else holds one
 
     # savepoint; 1. rules and pool membership  2. the annotator's queue row, locked
-    # 3. their oldest draft, else the record they held (answered now)  4. their mark: the
-    # first record they still owe  5. the next record with room, locked (FOR UPDATE SKIP
-    # LOCKED)  6. the lease written if its room holds in a fresh snapshot; release savepoint
-    with django_assert_num_queries(8):
+    # 3. their oldest draft, else the record they held (answered now)  4. the next record
+    # with room, locked (FOR UPDATE SKIP LOCKED), with their new mark: the first record they
+    # still owe  5. the lease written if its room holds in a fresh snapshot; release savepoint
+    with django_assert_num_queries(7):
         record = next_record(dataset=dataset, user=world.ann1)
     assert record is not None
 
@@ -32,8 +32,8 @@ def test_assigned_queue_query_count_is_flat(world, make_dataset, django_assert_n
     answer(world.ann1, next_record(dataset=dataset, user=world.ann1))
 
     # savepoint; 1. rules and pool membership  2. queue row, locked  3. oldest draft or
-    # held record  4. mark  5. next assigned record, locked (the assignment is the
-    # place: no room to check)  6. the lease written; release savepoint
-    with django_assert_num_queries(8):
+    # held record  4. next assigned record, locked (the assignment is the place: no room to
+    # check), with the mark  5. the lease written; release savepoint
+    with django_assert_num_queries(7):
         record = next_record(dataset=dataset, user=world.ann1)
     assert record is not None
