@@ -56,8 +56,7 @@ class _Turn:
     now: datetime
     asker: Asker
     mark: dict | None = field(default=None)
-    record: Record | None = None  # what the seat was last written with
-    lease_expires_at: datetime | None = None
+    lease_expires_at: datetime | None = None  # of the lease last written
 
     @property
     def lease(self) -> timedelta:
@@ -67,7 +66,6 @@ class _Turn:
 def _take(turn: _Turn, record: Record | None, *, check_room: bool) -> bool:
     """Lease `record` (None: hold nothing) to the annotator and save their mark. With
     `check_room`, only if the record still has room (see `write_seat`). Whether taken."""
-    turn.record = record
     turn.lease_expires_at = turn.now + turn.lease if record else None
     room = turn.asker.room() if check_room and not turn.rules.is_assigned else None
     return write_seat(

@@ -291,6 +291,8 @@ def _chunk_cap(chunk_size: int) -> int:
 
 def _chunks(lines, chunk_size: int) -> Iterator[list]:
     for line in lines:
+        if len(line) <= 1:
+            continue  # NULL: every record of this chunk was deleted meanwhile
         documents = orjson.loads(line)
         if len(documents) >= _chunk_cap(chunk_size):
             # Only records inserted with past timestamps while the export ran get here.
