@@ -17,6 +17,8 @@ _DATETIME = Record._meta.get_field("inserted_at")
 
 
 def adapt(params: Iterable) -> list:
+    if connection.vendor == "postgresql":
+        return list(params)  # psycopg binds UUIDs and aware datetimes as they are
     adapted = []
     for value in params:
         if isinstance(value, uuid.UUID):
