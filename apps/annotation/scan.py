@@ -17,6 +17,7 @@ from apps.annotation.models import AnnotatorQueue, AssignmentRules, PoolKind, Sk
 from apps.annotation.ordering import ASSIGNMENTS, RECORDS, Segment
 from apps.records.models import Record, RecordStatus
 from apps.records.sql import adapt as _adapt
+from apps.records.sql import rows_as
 from apps.responses.models import Response, ResponseStatus
 from apps.workspaces.models import WorkspaceMember
 
@@ -43,40 +44,7 @@ def _lock() -> str:
 
 
 def _first_record(sql: str, params: Sequence) -> Record | None:
-    """The first row of `sql`, whose columns start with `_COLUMNS`, as a Record; the columns
-    after them become attributes as they come (`qk0…`). Built here rather than by
-    `Record.objects.raw`, whose per-query setup cost more than the query."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _adapt(params))
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        extra = [column[0] for column in cursor.description[len(_FIELDS) :]]
-    values = list(row[: len(_FIELDS)])
-    for index, convert in _converters():
-        values[index] = convert(values[index], None, connection)
-    record = Record.from_db(connection.alias, None, values)
-    for name, value in zip(extra, row[len(_FIELDS) :], strict=True):
-        setattr(record, name, value)
-    return record
-
-
-_FIELDS = Record._meta.concrete_fields
-_CONVERTERS: dict[str, list] = {}
-
-
-def _converters() -> list[tuple[int, object]]:
-    """(column index, converter) for Record's columns, as Django's queries convert them."""
-    if connection.alias not in _CONVERTERS:
-        converters = []
-        for index, field in enumerate(_FIELDS):
-            col = field.get_col(RECORDS)
-            for convert in connection.ops.get_db_converters(col) + col.get_db_converters(
-                connection
-            ):
-                converters.append((index, convert))
-        _CONVERTERS[connection.alias] = converters
-    return _CONVERTERS[connection.alias]
+    return next(iter(rows_as(Record, sql, params)), None)
 
 
 def _relax_commit() -> str:
@@ -105,7 +73,7 @@ def rules_and_membership(dataset, user: User) -> tuple[AssignmentRules, bool]:
         f"{_relax_commit()} FROM {RULES} r WHERE r.dataset_id = %s"
     )
     params = [dataset.workspace_id, user.pk, user.pk, dataset.pk]
-    rules = next(iter(AssignmentRules.objects.raw(sql, _adapt(params))), None)
+    rules = next(iter(rows_as(AssignmentRules, sql, params)), None)
     if rules is None:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -128,7 +96,7 @@ def locked_seat(dataset_id, user_id) -> AnnotatorQueue | None:
     """The annotator's queue row, locked (PostgreSQL) until the transaction ends."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     sql = f"SELECT * FROM {QUEUES} WHERE dataset_id = %s AND user_id = %s{lock}"
-    return next(iter(AnnotatorQueue.objects.raw(sql, _adapt([dataset_id, user_id]))), None)
+    return next(iter(rows_as(AnnotatorQueue, sql, [dataset_id, user_id])), None)
 
 
 def write_seat(

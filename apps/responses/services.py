@@ -17,7 +17,7 @@ from apps.datasets.errors import Conflict, ValidationFailed
 from apps.datasets.models import Dataset, Question
 from apps.datasets.schema import DatasetSchema
 from apps.records.models import Record
-from apps.records.sql import adapt, for_update
+from apps.records.sql import adapt, for_update, rows_as
 from apps.responses.models import Response, ResponseStatus
 from apps.responses.status import lock_records, refresh_record_statuses
 from apps.responses.validation import clean_values
@@ -87,7 +87,7 @@ def _upsert(*, record: Record, user: User, values: dict, status: str) -> Respons
     )
     params = adapt([uuid.uuid4(), record.pk, user.pk])
     params += [_VALUES_FIELD.get_db_prep_value(values, connection), status, *adapt([now, now])]
-    response = next(iter(Response.objects.raw(sql, params)))
+    response = rows_as(Response, sql, params)[0]
     response.record, response.user = record, user
     return response
 
