@@ -35,6 +35,7 @@ from apps.annotation.scan import (
     key_of,
     locked_seat,
     rules_and_membership,
+    seat_with_rules,
     write_seat,
 )
 from apps.datasets.errors import ValidationFailed
@@ -197,7 +198,12 @@ def next_record(*, dataset: Dataset, user: User) -> Record | None:
     answered everything they may, or the remaining records are held by others (leases
     expire, so asking again later may give one).
     """
-    rules, in_pool = rules_and_membership(dataset, user)
+    found = seat_with_rules(dataset, user)
+    if found is None:  # their first turn in this dataset
+        rules, in_pool = rules_and_membership(dataset, user)
+        seat = _seat(dataset, user) if in_pool else None
+    else:
+        seat, rules, in_pool = found
     if not in_pool:
         # Someone taken out of the pool gives back what they held.
         AnnotatorQueue.objects.filter(dataset=dataset, user=user, record__isnull=False).update(
@@ -209,7 +215,7 @@ def next_record(*, dataset: Dataset, user: User) -> Record | None:
         dataset=dataset,
         user=user,
         rules=rules,
-        seat=_seat(dataset, user),
+        seat=seat,
         now=now,
         asker=Asker(
             dataset_id=dataset.pk, user_id=user.pk, now=now, min_submitted=dataset.min_submitted

@@ -17,7 +17,7 @@ from apps.annotation.models import AnnotatorQueue, AssignmentRules, PoolKind, Sk
 from apps.annotation.ordering import ASSIGNMENTS, RECORDS, Segment
 from apps.records.models import Record, RecordStatus
 from apps.records.sql import adapt as _adapt
-from apps.records.sql import rows_as
+from apps.records.sql import build, rows_as
 from apps.responses.models import Response, ResponseStatus
 from apps.workspaces.models import WorkspaceMember
 
@@ -61,35 +61,76 @@ def _relax_commit() -> str:
     return ""
 
 
+def _member_sql() -> str:
+    return f"SELECT 1 FROM {MEMBERS} m WHERE m.workspace_id = %s AND m.user_id = %s"
+
+
+def _named_sql(rules_alias: str) -> str:
+    return (
+        f"SELECT 1 FROM {NAMED} n WHERE n.assignmentrules_id = {rules_alias}.id AND n.user_id = %s"
+    )
+
+
+def _in_pool(user: User, rules: AssignmentRules, is_member, is_named) -> bool:
+    """`rules.pool_users`' rule, with the role and activity read from `user` as loaded."""
+    if not (user.is_active and is_member):
+        return False
+    if not rules._state.adding and rules.pool_kind == PoolKind.NAMED:
+        return bool(is_named)
+    return user.role == Role.ANNOTATOR
+
+
 def rules_and_membership(dataset, user: User) -> tuple[AssignmentRules, bool]:
     """The dataset's rules (unsaved defaults without a row), and whether `user` is in its
-    pool — `rules.pool_users`' rule, with the role and activity read from `user` as loaded.
-    One query; two for a dataset without rules. Relaxes the commit (see `_relax_commit`):
-    only the queue calls it."""
-    member = f"SELECT 1 FROM {MEMBERS} m WHERE m.workspace_id = %s AND m.user_id = %s"
+    pool. One query; two for a dataset without rules. Relaxes the commit (see
+    `_relax_commit`): only the queue calls it."""
     sql = (
-        f"SELECT r.*, EXISTS({member}) AS is_member, EXISTS(SELECT 1 FROM {NAMED} n"
-        " WHERE n.assignmentrules_id = r.id AND n.user_id = %s) AS is_named"
-        f"{_relax_commit()} FROM {RULES} r WHERE r.dataset_id = %s"
+        f"SELECT r.*, EXISTS({_member_sql()}) AS is_member, EXISTS({_named_sql('r')})"
+        f" AS is_named{_relax_commit()} FROM {RULES} r WHERE r.dataset_id = %s"
     )
     params = [dataset.workspace_id, user.pk, user.pk, dataset.pk]
     rules = next(iter(rows_as(AssignmentRules, sql, params)), None)
     if rules is None:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT EXISTS({member}){_relax_commit()}",
+                f"SELECT EXISTS({_member_sql()}){_relax_commit()}",
                 _adapt([dataset.workspace_id, user.pk]),
             )
-            is_member = bool(cursor.fetchone()[0])
+            is_member = cursor.fetchone()[0]
         rules, is_named = AssignmentRules(dataset=dataset), False
     else:
         rules.dataset = dataset
-        is_member, is_named = bool(rules.is_member), bool(rules.is_named)
-    if not (user.is_active and is_member):
-        return rules, False
-    if not rules._state.adding and rules.pool_kind == PoolKind.NAMED:
-        return rules, is_named
-    return rules, user.role == Role.ANNOTATOR
+        is_member, is_named = rules.is_member, rules.is_named
+    return rules, _in_pool(user, rules, is_member, is_named)
+
+
+_RULES_COLUMNS = [f.column for f in AssignmentRules._meta.concrete_fields]
+
+
+def seat_with_rules(dataset, user: User):
+    """(the annotator's queue row, locked; the rules; whether they are in the pool) in one
+    query — what `rules_and_membership` and `locked_seat` answer — or None before the
+    annotator's first turn (no queue row yet). Relaxes the commit, as the first."""
+    quote = connection.ops.quote_name
+    rules_columns = ", ".join(f"g.{quote(c)} AS rule_{c}" for c in _RULES_COLUMNS)
+    lock = " FOR UPDATE OF q" if connection.features.has_select_for_update else ""
+    sql = (
+        f"SELECT q.*, {rules_columns}, EXISTS({_member_sql()}) AS is_member,"
+        f" EXISTS({_named_sql('g')}) AS is_named{_relax_commit()}"
+        f" FROM {QUEUES} q LEFT JOIN {RULES} g ON g.dataset_id = q.dataset_id"
+        f" WHERE q.dataset_id = %s AND q.user_id = %s{lock}"
+    )
+    params = [dataset.workspace_id, user.pk, user.pk, dataset.pk, user.pk]
+    seat = next(iter(rows_as(AnnotatorQueue, sql, params)), None)
+    if seat is None:
+        return None
+    if seat.rule_id is None:
+        rules = AssignmentRules(dataset=dataset)
+    else:
+        values = [getattr(seat, f"rule_{c}") for c in _RULES_COLUMNS]
+        rules = build(AssignmentRules, tuple(_RULES_COLUMNS), values)
+        rules.dataset = dataset
+    return seat, rules, _in_pool(user, rules, seat.is_member, seat.is_named)
 
 
 def locked_seat(dataset_id, user_id) -> AnnotatorQueue | None:

@@ -56,17 +56,19 @@ def rows_as(model, sql: str, params: Iterable) -> list:
         cursor.execute(sql, adapt(params))
         rows = cursor.fetchall()
         names = tuple(column[0] for column in cursor.description)
+    return [build(model, names, row) for row in rows]
+
+
+def build(model, names: tuple[str, ...], row: Sequence):
+    """An instance of `model` from a row whose columns are `names` (see `rows_as`)."""
     attnames, picks, converters, extras = _plan(model, names)
-    instances = []
-    for row in rows:
-        values = [row[index] for index in picks]
-        for position, convert in converters:
-            values[position] = convert(values[position], None, connection)
-        instance = model.from_db(connection.alias, attnames, values)
-        for name, index in extras:
-            setattr(instance, name, row[index])
-        instances.append(instance)
-    return instances
+    values = [row[index] for index in picks]
+    for position, convert in converters:
+        values[position] = convert(values[position], None, connection)
+    instance = model.from_db(connection.alias, attnames, values)
+    for name, index in extras:
+        setattr(instance, name, row[index])
+    return instance
 
 
 _PLANS: dict = {}
