@@ -19,7 +19,7 @@ from apps.datasets.schema import DatasetSchema
 from apps.records.models import Record
 from apps.records.sql import adapt, for_update, rows_as
 from apps.responses.models import Response, ResponseStatus
-from apps.responses.status import lock_records, refresh_record_statuses
+from apps.responses.status import lock_records, refresh_record_statuses, status_case
 from apps.responses.validation import clean_values
 
 # last_activity_at is kept to the minute: rewriting it on every submit would make the one
@@ -27,6 +27,7 @@ from apps.responses.validation import clean_values
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
 DATASETS = Dataset._meta.db_table
+RECORDS = Record._meta.db_table
 RESPONSES = Response._meta.db_table
 _VALUES_FIELD = Response._meta.get_field("values")
 VALUES = connection.ops.quote_name(_VALUES_FIELD.column)
@@ -77,9 +78,11 @@ def _lock_and_clean(record: Record, values, status: str, schema: DatasetSchema |
 
 
 def _upsert(*, record: Record, user: User, values: dict, status: str) -> Response:
-    """Insert or replace the (record, user) response in one statement: the submit path."""
+    """Insert or replace the (record, user) response and bring the record's status in step:
+    one statement on PostgreSQL (its status update counts the others' submitted responses,
+    plus this one), two elsewhere. The record is locked by the caller."""
     now = timezone.now()
-    sql = (
+    upsert = (
         f"INSERT INTO {RESPONSES} (id, record_id, user_id, {VALUES}, status, inserted_at,"
         " updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
         f" ON CONFLICT (record_id, user_id) DO UPDATE SET {VALUES} = excluded.{VALUES},"
@@ -87,7 +90,23 @@ def _upsert(*, record: Record, user: User, values: dict, status: str) -> Respons
     )
     params = adapt([uuid.uuid4(), record.pk, user.pk])
     params += [_VALUES_FIELD.get_db_prep_value(values, connection), status, *adapt([now, now])]
-    response = rows_as(Response, sql, params)[0]
+    if connection.vendor == "postgresql":
+        case, case_params = status_case(
+            f"((SELECT COUNT(*) FROM {RESPONSES} c WHERE c.record_id = %s AND c.user_id <> %s"
+            f" AND c.status = '{ResponseStatus.SUBMITTED}')"
+            f" + (SELECT COUNT(*) FROM saved WHERE saved.status = '{ResponseStatus.SUBMITTED}'))",
+            record.dataset_id,
+        )
+        case_params = [record.pk, user.pk, *case_params]
+        response = rows_as(
+            Response,
+            f"WITH saved AS ({upsert}), refreshed AS (UPDATE {RECORDS} SET status = {case}"
+            f" WHERE id = %s AND status <> {case}) SELECT * FROM saved",
+            [*params, *case_params, record.pk, *case_params],
+        )[0]
+    else:
+        response = rows_as(Response, upsert, params)[0]
+        refresh_record_statuses(dataset=record.dataset, record_ids=[record.pk])
     response.record, response.user = record, user
     return response
 
@@ -99,7 +118,7 @@ def save_response(
     """Create or replace `user`'s response to `record` (the annotation UI's save/submit)."""
     cleaned = _lock_and_clean(record, values, status, schema)
     response = _upsert(record=record, user=user, values=cleaned, status=status)
-    _after_write(record, schema.dataset if schema else None)
+    touch_activity(schema.dataset if schema else record.dataset, timezone.now())
     return response
 
 

@@ -30,23 +30,27 @@ def lock_records(record_ids: Iterable[UUID]) -> None:
         cursor.execute(f"SELECT id FROM {RECORDS} WHERE {where} ORDER BY id{for_update()}", params)
 
 
+def status_case(submitted_count: str, dataset_id) -> tuple[str, list]:
+    """The rule, as SQL: the status of a record with `submitted_count` (an SQL expression)
+    submitted responses. min_submitted is read in the statement: a caller's Dataset object
+    may be out of date."""
+    return (
+        f"CASE WHEN {submitted_count} >= (SELECT min_submitted FROM {DATASETS} WHERE id = %s)"
+        " THEN %s ELSE %s END",
+        [*adapt([dataset_id]), RecordStatus.COMPLETED, RecordStatus.PENDING],
+    )
+
+
 def _write_statuses(dataset: Dataset, where: str = "", where_params: list | None = None) -> int:
     """Set each of the dataset's records (narrowed by `where`) to the status its submitted
     responses call for. Only records whose status changes are written: a submit that
     leaves a record pending costs no new row version (and no index entries) of the record.
     """
-    case = (
-        f"CASE WHEN (SELECT COUNT(*) FROM {RESPONSES} c WHERE c.record_id = {RECORDS}.id"
-        f" AND c.status = %s) >= (SELECT min_submitted FROM {DATASETS} WHERE id = %s)"
-        " THEN %s ELSE %s END"
+    case, case_params = status_case(
+        f"(SELECT COUNT(*) FROM {RESPONSES} c WHERE c.record_id = {RECORDS}.id"
+        f" AND c.status = '{ResponseStatus.SUBMITTED}')",
+        dataset.pk,
     )
-    # min_submitted read in the statement: a caller's Dataset object may be out of date.
-    case_params = [
-        ResponseStatus.SUBMITTED,
-        *adapt([dataset.pk]),
-        RecordStatus.COMPLETED,
-        RecordStatus.PENDING,
-    ]
     sql = f"UPDATE {RECORDS} SET status = {case} WHERE dataset_id = %s{where} AND status <> {case}"
     params = [*case_params, *adapt([dataset.pk]), *(where_params or []), *case_params]
     with connection.cursor() as cursor:
