@@ -84,6 +84,10 @@ def _draft_or_held(turn: _Turn) -> Record | None:
     held = seat.record_id
     if held is not None and (seat.lease_expires_at is None or seat.lease_expires_at <= turn.now):
         held = None
+    # Known from the locking query (see `seat_with_rules`); a seat just made knows nothing.
+    may_draft, held_finished = getattr(seat, "may_draft", True), getattr(seat, "held_finished", 0)
+    if not may_draft and (held is None or held_finished):
+        return None
     record = turn.asker.draft_or_held(held, assigned=turn.rules.is_assigned)
     if record is not None:
         _take(turn, record, check_room=False)  # theirs already: it counts towards the room

@@ -110,17 +110,26 @@ _RULES_COLUMNS = [f.column for f in AssignmentRules._meta.concrete_fields]
 def seat_with_rules(dataset, user: User):
     """(the annotator's queue row, locked; the rules; whether they are in the pool) in one
     query — what `rules_and_membership` and `locked_seat` answer — or None before the
-    annotator's first turn (no queue row yet). Relaxes the commit, as the first."""
+    annotator's first turn (no queue row yet). Relaxes the commit, as the first.
+
+    The row also says whether the annotator may have a draft in the dataset (`may_draft`)
+    and whether they have finished the record they hold (`held_finished`): when neither
+    calls for it, the turn skips looking for a draft or the held record."""
     quote = connection.ops.quote_name
     rules_columns = ", ".join(f"g.{quote(c)} AS rule_{c}" for c in _RULES_COLUMNS)
     lock = " FOR UPDATE OF q" if connection.features.has_select_for_update else ""
     sql = (
         f"SELECT q.*, {rules_columns}, EXISTS({_member_sql()}) AS is_member,"
-        f" EXISTS({_named_sql('g')}) AS is_named{_relax_commit()}"
-        f" FROM {QUEUES} q LEFT JOIN {RULES} g ON g.dataset_id = q.dataset_id"
+        f" EXISTS({_named_sql('g')}) AS is_named,"
+        f" EXISTS(SELECT 1 FROM {RESPONSES} a JOIN {RECORDS} r ON r.id = a.record_id"
+        " WHERE a.user_id = q.user_id AND a.status = %s AND r.dataset_id = q.dataset_id)"
+        f" AS may_draft, EXISTS(SELECT 1 FROM {RESPONSES} a WHERE a.record_id = q.record_id"
+        " AND a.user_id = q.user_id AND a.status IN (%s, %s)) AS held_finished"
+        f"{_relax_commit()} FROM {QUEUES} q LEFT JOIN {RULES} g ON g.dataset_id = q.dataset_id"
         f" WHERE q.dataset_id = %s AND q.user_id = %s{lock}"
     )
-    params = [dataset.workspace_id, user.pk, user.pk, dataset.pk, user.pk]
+    params = [dataset.workspace_id, user.pk, user.pk, _DRAFT, _SUBMITTED, _DISCARDED]
+    params += [dataset.pk, user.pk]
     seat = next(iter(rows_as(AnnotatorQueue, sql, params)), None)
     if seat is None:
         return None
