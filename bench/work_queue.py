@@ -8,8 +8,9 @@ Run on demand (never part of the tests), against a PostgreSQL server:
 
 It creates a database of its own on that server (dropped at the end), migrates it, creates a
 published dataset and bulk-inserts the records in SQL (INSERT … SELECT generate_series; in
-assigned mode the assignments too) and vacuums, as autovacuum would, then runs `--annotators` worker processes — one per
-simulated annotator, like web workers, each with its own connection — that call
+assigned mode the assignments too) and vacuums, as autovacuum would, then runs
+`--annotators` worker processes — one per simulated annotator, like web workers, each with
+its own connection — that call
 `queue.next_record` and `responses.services.save_response(status="submitted")` in a loop for
 `--seconds`. Prints p50/p95/p99 of each call in ms and the throughput. Budget (DESIGN.md §6):
 p95 ≤ 25 ms each, flat in dataset size.
