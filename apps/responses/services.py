@@ -32,7 +32,7 @@ RESPONSES = Response._meta.db_table
 _VALUES_FIELD = Response._meta.get_field("values")
 VALUES = connection.ops.quote_name(_VALUES_FIELD.column)
 _LOCK_WITH_QUESTIONS = (
-    f"SELECT q.* FROM {Record._meta.db_table} r"
+    f"SELECT q.* FROM {RECORDS} r"
     f" JOIN {Question._meta.db_table} q ON q.dataset_id = r.dataset_id"
     " WHERE r.id = %s ORDER BY q.position, q.inserted_at"
 )
@@ -66,9 +66,7 @@ def _lock_and_clean(record: Record, values, status: str, schema: DatasetSchema |
     """Lock the record (see the module's docstring), then validate the values against its
     dataset's questions: loaded by the locking query itself unless `schema` is given."""
     if schema is None:
-        questions = list(
-            Question.objects.raw(_LOCK_WITH_QUESTIONS + for_update("r"), adapt([record.pk]))
-        )
+        questions = rows_as(Question, _LOCK_WITH_QUESTIONS + for_update("r"), [record.pk])
         if not questions:
             lock_records([record.pk])  # nothing joined, so nothing locked
         schema = DatasetSchema(dataset=record.dataset, questions={q.name: q for q in questions})
