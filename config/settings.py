@@ -126,14 +126,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound by the server let PostgreSQL keep the plan of a statement that a
-    # connection runs often (psycopg prepares it after DATABASE_PREPARE_THRESHOLD runs):
-    # the work queue's and submits' statements then skip parsing and planning, which cost
-    # more than running them. Behind a transaction-mode pooler without prepared-statement
-    # support (PgBouncer < 1.21), set DATABASE_PREPARE_THRESHOLD=-1 to turn this off.
+    # The work queue's and submits' statements run on cursors that bind parameters on the
+    # server (apps/records/sql.hot_cursor): psycopg prepares one after this many runs on a
+    # connection. Behind a transaction-mode pooler without prepared-statement support
+    # (PgBouncer < 1.21), set DATABASE_PREPARE_THRESHOLD=-1 to turn this off.
     _prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
     DATABASES["default"]["OPTIONS"] = {
-        "server_side_binding": _prepare_threshold >= 0,
         "prepare_threshold": _prepare_threshold if _prepare_threshold >= 0 else None,
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -17,7 +17,7 @@ from apps.annotation.models import AnnotatorQueue, AssignmentRules, PoolKind, Sk
 from apps.annotation.ordering import ASSIGNMENTS, RECORDS, Segment
 from apps.records.models import Record, RecordStatus
 from apps.records.sql import adapt as _adapt
-from apps.records.sql import build, rows_as
+from apps.records.sql import build, hot_cursor, rows_as
 from apps.responses.models import Response, ResponseStatus
 from apps.workspaces.models import WorkspaceMember
 
@@ -91,7 +91,7 @@ def rules_and_membership(dataset, user: User) -> tuple[AssignmentRules, bool]:
     params = [dataset.workspace_id, user.pk, user.pk, dataset.pk]
     rules = next(iter(rows_as(AssignmentRules, sql, params)), None)
     if rules is None:
-        with connection.cursor() as cursor:
+        with hot_cursor() as cursor:
             cursor.execute(
                 f"SELECT EXISTS({_member_sql()}){_relax_commit()}",
                 _adapt([dataset.workspace_id, user.pk]),
@@ -166,7 +166,7 @@ def write_seat(
         room_sql, room_params = room
         sql += f" AND EXISTS (SELECT 1 FROM {RECORDS} r WHERE r.id = %s{room_sql})"
         params += [record_id, *room_params]
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, _adapt(params))
         return cursor.rowcount == 1
 
@@ -234,7 +234,7 @@ class Asker:
         body, params = self._segment_from(segment, key, inclusive=True)
         names = ", ".join(f"{sql} AS qk{i}" for i, sql in enumerate(segment.keys))
         order = ", ".join(segment.keys)
-        with connection.cursor() as cursor:
+        with hot_cursor() as cursor:
             cursor.execute(f"SELECT {names}{body} ORDER BY {order} LIMIT 1", _adapt(params))
             row = cursor.fetchone()
         if row is None:

@@ -17,7 +17,7 @@ from apps.datasets.errors import Conflict, ValidationFailed
 from apps.datasets.models import Dataset, Question
 from apps.datasets.schema import DatasetSchema
 from apps.records.models import Record
-from apps.records.sql import adapt, for_update, rows_as
+from apps.records.sql import adapt, for_update, hot_cursor, rows_as
 from apps.responses.models import Response, ResponseStatus
 from apps.responses.status import lock_records, refresh_record_statuses, status_case
 from apps.responses.validation import clean_values
@@ -54,7 +54,7 @@ def touch_activity(dataset: Dataset, now) -> None:
     if last is not None and last > now - ACTIVITY_RESOLUTION:
         return
     _stamped[dataset.pk] = now
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(
             f"UPDATE {DATASETS} SET last_activity_at = %s WHERE id = %s"
             " AND (last_activity_at IS NULL OR last_activity_at < %s)",

@@ -12,7 +12,7 @@ from django.db import connection
 
 from apps.datasets.models import Dataset
 from apps.records.models import Record, RecordStatus
-from apps.records.sql import adapt, for_update, in_ids
+from apps.records.sql import adapt, for_update, hot_cursor, in_ids
 from apps.responses.models import Response, ResponseStatus
 
 DATASETS = Dataset._meta.db_table
@@ -26,7 +26,7 @@ def lock_records(record_ids: Iterable[UUID]) -> None:
     if not ids or not connection.features.has_select_for_update:
         return
     where, params = in_ids("id", ids)
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(f"SELECT id FROM {RECORDS} WHERE {where} ORDER BY id{for_update()}", params)
 
 
@@ -53,7 +53,7 @@ def _write_statuses(dataset: Dataset, where: str = "", where_params: list | None
     )
     sql = f"UPDATE {RECORDS} SET status = {case} WHERE dataset_id = %s{where} AND status <> {case}"
     params = [*case_params, *adapt([dataset.pk]), *(where_params or []), *case_params]
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
