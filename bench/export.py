@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from scratch_db import admin_sql, scratch_urls, setup_django  # bench/ is on sys.path
+from scratch_db import add_database_args, scratch_database  # bench/ is on sys.path
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -30,10 +30,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--chunk-size", type=int, default=1000)
-    parser.add_argument("--keep", action="store_true", help="do not drop the database")
-    parser.add_argument(
-        "--reuse", metavar="DATABASE", help="run on a database kept by an earlier --keep run"
-    )
+    add_database_args(parser)
     return parser.parse_args()
 
 
@@ -178,14 +175,7 @@ def run(dataset, records: int, chunk_size: int, out_dir: Path) -> None:
 
 def main() -> None:
     args = parse_args()
-    admin_url, bench_url, name = scratch_urls("export.py", reuse=args.reuse)
-    if args.reuse:
-        args.keep = True
-    else:
-        admin_sql(admin_url, f'CREATE DATABASE "{name}"')
-    print(f"database {name}")
-    try:
-        setup_django(bench_url)
+    with scratch_database("export.py", args):
         if args.reuse:
             from apps.datasets.models import Dataset
 
@@ -195,12 +185,6 @@ def main() -> None:
             dataset = build(args.records)
         with tempfile.TemporaryDirectory(prefix="loam-bench-export-") as out:
             run(dataset, args.records, args.chunk_size, Path(out))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":

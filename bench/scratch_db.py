@@ -3,10 +3,38 @@
 import os
 import sys
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def add_database_args(parser) -> None:
+    parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument(
+        "--reuse", metavar="DATABASE", help="run on a database kept by an earlier --keep run"
+    )
+
+
+@contextmanager
+def scratch_database(label: str, args):
+    """Django set up on a new scratch database (dropped at the end unless `args.keep`), or
+    on the kept one `args.reuse` names (never dropped). Yields its URL."""
+    admin_url, bench_url, name = scratch_urls(label, reuse=args.reuse)
+    if not args.reuse:
+        admin_sql(admin_url, f'CREATE DATABASE "{name}"')
+    print(f"database {name}")
+    try:
+        setup_django(bench_url)
+        yield bench_url
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not (args.keep or args.reuse):
+            admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            print(f"dropped {name}")
 
 
 def scratch_urls(label: str, reuse: str | None = None) -> tuple[str, str, str]:

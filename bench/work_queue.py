@@ -22,7 +22,7 @@ import os
 import statistics
 import time
 
-from scratch_db import admin_sql, scratch_urls, setup_django  # bench/ is on sys.path
+from scratch_db import add_database_args, scratch_database, setup_django  # bench/ is on sys.path
 
 ANSWER = {"response_ranking": {"value": 2}}
 
@@ -40,10 +40,7 @@ def parse_args() -> argparse.Namespace:
         default="",
         help="annotator counts to run one after the other, e.g. 1,8 (default: --annotators)",
     )
-    parser.add_argument("--keep", action="store_true", help="do not drop the database")
-    parser.add_argument(
-        "--reuse", metavar="DATABASE", help="run on a database kept by an earlier --keep run"
-    )
+    add_database_args(parser)
     args = parser.parse_args()
     args.phases = [int(n) for n in args.phases.split(",") if n] or [args.annotators]
     args.annotators = max(args.annotators, *args.phases)
@@ -230,27 +227,13 @@ def run_phase(args, bench_url: str, dataset_id: str, user_ids: list[str]) -> Non
 
 def main() -> None:
     args = parse_args()
-    admin_url, bench_url, name = scratch_urls("work_queue.py", reuse=args.reuse)
-    if args.reuse:
-        args.keep = True
-    else:
-        admin_sql(admin_url, f'CREATE DATABASE "{name}"')
-    print(f"database {name}")
-    try:
-        setup_django(bench_url)
+    with scratch_database("work_queue.py", args) as bench_url:
         dataset_id, user_ids = reuse(args) if args.reuse else build(args)
         from django.db import connections
 
-        connections.close_all()
+        connections.close_all()  # the workers fork: none inherits this connection
         for count in args.phases:
             run_phase(args, bench_url, dataset_id, user_ids[:count])
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            print(f"dropped {name}")
 
 
 if __name__ == "__main__":

@@ -330,60 +330,28 @@ def _item(document: list) -> Item:
     )
 
 
-def _rows(make_queryset, postgres_sql: str, params: list) -> list[tuple]:
-    """The same rows from hand-written SQL on PostgreSQL (one array parameter instead of a
-    thousand bound UUIDs, which is where the ORM spent its time) or from the ORM elsewhere."""
-    if connection.vendor != "postgresql":
-        return list(make_queryset())
-    with connection.cursor() as cursor:
-        cursor.execute(postgres_sql, params)
-        return cursor.fetchall()
-
-
-_RESPONSES_SQL = """
-    SELECT r.record_id, u.username, r."values"::text, r.status
-    FROM responses_response r JOIN accounts_user u ON u.id = r.user_id
-    WHERE r.record_id = ANY(%s) {status_filter}
-    ORDER BY r.record_id, r.inserted_at, r.id
-"""
-_SUGGESTIONS_SQL = """
-    SELECT s.record_id, q.name, s.value::text, s.score::text, s.agent, s.type
-    FROM records_suggestion s JOIN datasets_question q ON q.id = s.question_id
-    WHERE s.record_id = ANY(%s)
-"""
-
-
 def _attach_responses(items: dict, statuses: list[str] | None) -> None:
-    ids = list(items)
-
-    def queryset():
-        responses = Response.objects.filter(record_id__in=ids)
-        if statuses is not None:
-            responses = responses.filter(status__in=statuses)
-        return (
-            responses.order_by("record_id", "inserted_at", "id")
-            .annotate(values_json=Cast("values", TextField()))
-            .values_list("record_id", "user__username", "values_json", "status")
-        )
-
-    status_filter = "AND r.status = ANY(%s)" if statuses is not None else ""
-    sql = _RESPONSES_SQL.format(status_filter=status_filter)
-    params = [ids] if statuses is None else [ids, statuses]
-    for record_id, username, values, status in _rows(queryset, sql, params):
+    """Elsewhere than PostgreSQL: a chunk's responses, oldest first, in one query."""
+    responses = Response.objects.filter(record_id__in=list(items))
+    if statuses is not None:
+        responses = responses.filter(status__in=statuses)
+    rows = (
+        responses.order_by("record_id", "inserted_at", "id")
+        .annotate(values_json=Cast("values", TextField()))
+        .values_list("record_id", "user__username", "values_json", "status")
+    )
+    for record_id, username, values, status in rows:
         items[record_id].responses.append(Answer(username, _json(values) or {}, status))
 
 
 def _attach_suggestions(items: dict) -> None:
-    ids = list(items)
-
-    def queryset():
-        return (
-            Suggestion.objects.filter(record_id__in=ids)
-            .annotate(value_json=Cast("value", TextField()), score_json=Cast("score", TextField()))
-            .values_list("record_id", "question__name", "value_json", "score_json", "agent", "type")
-        )
-
-    for record_id, question, value, score, agent, kind in _rows(queryset, _SUGGESTIONS_SQL, [ids]):
+    """Elsewhere than PostgreSQL: a chunk's suggestions in one query."""
+    rows = (
+        Suggestion.objects.filter(record_id__in=list(items))
+        .annotate(value_json=Cast("value", TextField()), score_json=Cast("score", TextField()))
+        .values_list("record_id", "question__name", "value_json", "score_json", "agent", "type")
+    )
+    for record_id, question, value, score, agent, kind in rows:
         items[record_id].suggestions[question] = SuggestionRow(
             _json(value), _json(score), agent, kind
         )

@@ -38,8 +38,8 @@ _LOCK_WITH_QUESTIONS = (
 )
 
 
-def _after_write(record: Record, dataset: Dataset | None = None) -> None:
-    dataset = dataset or record.dataset
+def _after_write(record: Record) -> None:
+    dataset = record.dataset
     refresh_record_statuses(dataset=dataset, record_ids=[record.pk])
     touch_activity(dataset, timezone.now())
 
