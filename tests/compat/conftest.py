@@ -91,18 +91,27 @@ def _log_exchange(response):
 
 @pytest.fixture
 def connect(rg, live_server):
-    """connect(key) → an argilla 2.x client for live_server; logs each HTTP exchange."""
+    """connect(key) → an argilla 2.x client for live_server; logs each HTTP exchange.
+
+    The clients' keep-alive connections are closed when the test ends: each holds a live
+    server thread, and with it a database connection that would outlive the test database.
+    """
+    clients = []
 
     def make(api_key):
-        return rg.Argilla(
+        client = rg.Argilla(
             api_url=live_server.url,
             api_key=api_key,
             timeout=30,
             retries=0,
             event_hooks={"response": [_log_exchange]},
         )
+        clients.append(client)
+        return client
 
-    return make
+    yield make
+    for client in clients:
+        client.http_client.close()
 
 
 # Prepended to every argilla-v1 script: logs each HTTP exchange to stderr, and `emit(obj)`
