@@ -4,9 +4,9 @@ An annotator's queue is a list of *segments*: pending records (`records_record r
 indexed order, described as SQL fragments. Scans start at a key (the annotator's mark) and
 take the first record that qualifies:
 
-- open, inserted: pending records by (inserted_at, id) — index `record_dataset_status`;
+- open, inserted: pending records by (inserted_at, id) — partial index `record_pending_order`;
 - open, shuffled: pending records by id (uuid4: random), rotated to start at the
-  annotator's own offset — two segments on index `record_dataset_status_id`;
+  annotator's own offset — two segments on partial index `record_pending_id`;
 - open, suggestion_score: records whose suggestion for the question has a numeric score,
   lowest first — index `suggestion_score_queue` — then the records without one, in
   insertion order;

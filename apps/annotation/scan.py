@@ -29,7 +29,9 @@ NAMED = AssignmentRules.annotators.through._meta.db_table
 MEMBERS = WorkspaceMember._meta.db_table
 
 _COLUMNS = ", ".join(f"r.{f.column}" for f in Record._meta.concrete_fields)
-_PENDING = RecordStatus.PENDING
+# Written into the SQL, not passed: a prepared statement's generic plan can use the queue's
+# partial indexes (`WHERE status = 'pending'`) only when the condition is a literal.
+_IS_PENDING = f"r.status = '{RecordStatus.PENDING}'"
 _SUBMITTED = ResponseStatus.SUBMITTED
 _DISCARDED = ResponseStatus.DISCARDED
 _DRAFT = ResponseStatus.DRAFT
@@ -45,6 +47,17 @@ def _lock() -> str:
 
 def _first_record(sql: str, params: Sequence) -> Record | None:
     return next(iter(rows_as(Record, sql, params)), None)
+
+
+def _per_row_probe() -> str:
+    """Keeps a NOT EXISTS a lookup per candidate record (PostgreSQL: `OFFSET 0` stops the
+    planner from turning it into an anti join).
+
+    A scan stops after a few candidates, but the planner prices the anti join for the whole
+    order: in the shuffled order (by record id) it chose a merge anti join that read every
+    response of the annotator's, in record-id order, on every call: slower with each answer.
+    """
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
 
 
 def _relax_commit() -> str:
@@ -181,11 +194,12 @@ class Asker:
         self.min_submitted = min_submitted
 
     def _not_answered(self) -> tuple[str, list]:
+        probe = _per_row_probe()
         return (
             f" AND NOT EXISTS (SELECT 1 FROM {RESPONSES} a"
-            " WHERE a.record_id = r.id AND a.user_id = %s)"
+            f" WHERE a.record_id = r.id AND a.user_id = %s{probe})"
             f" AND NOT EXISTS (SELECT 1 FROM {SKIPS} s"
-            " WHERE s.record_id = r.id AND s.user_id = %s)",
+            f" WHERE s.record_id = r.id AND s.user_id = %s{probe})",
             [self.user_id, self.user_id],
         )
 
@@ -215,9 +229,9 @@ class Asker:
     def _segment_from(self, segment: Segment, key, inclusive: bool) -> tuple[str, list]:
         sql = (
             f" FROM {RECORDS} r {segment.join}"
-            f" WHERE r.dataset_id = %s AND r.status = %s {segment.where}"
+            f" WHERE r.dataset_id = %s AND {_IS_PENDING} {segment.where}"
         )
-        params = [*segment.join_params, self.dataset_id, _PENDING, *segment.where_params]
+        params = [*segment.join_params, self.dataset_id, *segment.where_params]
         not_answered, more = self._not_answered()
         sql, params = sql + not_answered, params + more
         if key is not None:
@@ -289,9 +303,9 @@ class Asker:
         not_finished, more = self._not_finished()
         sql = (
             f"SELECT {_COLUMNS}, 1 AS pick FROM {RECORDS} r{join}"
-            f" WHERE r.id = %s AND r.dataset_id = %s AND r.status = %s{not_finished}"
+            f" WHERE r.id = %s AND r.dataset_id = %s AND {_IS_PENDING}{not_finished}"
         )
-        return sql, [*params, record_id, self.dataset_id, _PENDING, *more]
+        return sql, [*params, record_id, self.dataset_id, *more]
 
     def draft_or_held(self, held_id, *, assigned: bool) -> Record | None:
         """The annotator's first draft, else the record they hold (`held_id`, if any). One
@@ -310,9 +324,9 @@ class Asker:
         sql = (
             f"SELECT {_COLUMNS} FROM {RECORDS} r"
             f" JOIN {SKIPS} s ON s.record_id = r.id AND s.user_id = %s{join}"
-            f" WHERE r.dataset_id = %s AND r.status = %s{not_finished}"
+            f" WHERE r.dataset_id = %s AND {_IS_PENDING}{not_finished}"
         )
-        params = [self.user_id, *params, self.dataset_id, _PENDING, *more]
+        params = [self.user_id, *params, self.dataset_id, *more]
         if not assigned:
             room, extra = self.room()
             sql, params = sql + room, params + extra
