@@ -169,6 +169,9 @@ def annotate(url: str, dataset_id: str, user_id: str, seconds: float, results) -
     from apps.annotation.queue import next_record
     from apps.datasets.models import Dataset
     from apps.responses.services import save_response
+    from config.startup import freeze_startup_objects
+
+    freeze_startup_objects()  # as a server process does (config/wsgi.py)
 
     dataset = Dataset.objects.get(pk=dataset_id)
     user = User.objects.get(pk=user_id)
