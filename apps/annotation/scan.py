@@ -1,8 +1,9 @@
 """The queue's SQL: each function runs one statement (mostly over `records_record r`).
 
 Written out by hand for speed (see `ordering`); the same text runs on PostgreSQL and SQLite
-(row-value comparisons need SQLite ≥ 3.15), but for PostgreSQL's row locks and planner hints. Values go through the fields' own database
-preparation, so UUIDs and datetimes are stored and compared as Django stores them.
+(row-value comparisons need SQLite ≥ 3.15), but for PostgreSQL's row locks and planner
+hints. Values go through the fields' own database preparation, so UUIDs and datetimes are
+stored and compared as Django stores them.
 """
 
 import uuid
