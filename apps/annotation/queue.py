@@ -33,7 +33,6 @@ from apps.annotation.ordering import Segment, segments_for
 from apps.annotation.scan import (
     Asker,
     key_of,
-    locked_seat,
     rules_and_membership,
     seat_with_rules,
     write_seat,
@@ -182,13 +181,13 @@ def _scan(turn: _Turn) -> Record | None:
     return None
 
 
-def _seat(dataset: Dataset, user: User) -> AnnotatorQueue:
-    """The annotator's queue row, locked: one call at a time per annotator and dataset."""
-    seat = locked_seat(dataset.pk, user.pk)
-    if seat is None:
-        seat, _created = AnnotatorQueue.objects.select_for_update().get_or_create(
-            dataset=dataset, user=user
-        )
+def _first_seat(dataset: Dataset, user: User) -> AnnotatorQueue:
+    """The annotator's queue row, made on their first turn (`seat_with_rules` found none),
+    locked: one call at a time per annotator and dataset. A concurrent first turn that made
+    it meanwhile is found by get_or_create, which retries its lookup."""
+    seat, _created = AnnotatorQueue.objects.select_for_update().get_or_create(
+        dataset=dataset, user=user
+    )
     return seat
 
 
@@ -205,7 +204,7 @@ def next_record(*, dataset: Dataset, user: User) -> Record | None:
     found = seat_with_rules(dataset, user)
     if found is None:  # their first turn in this dataset
         rules, in_pool = rules_and_membership(dataset, user)
-        seat = _seat(dataset, user) if in_pool else None
+        seat = _first_seat(dataset, user) if in_pool else None
     else:
         seat, rules, in_pool = found
     if not in_pool:

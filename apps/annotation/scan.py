@@ -123,7 +123,7 @@ _RULES_COLUMNS = [f.column for f in AssignmentRules._meta.concrete_fields]
 
 def seat_with_rules(dataset, user: User):
     """(the annotator's queue row, locked; the rules; whether they are in the pool) in one
-    query — what `rules_and_membership` and `locked_seat` answer — or None before the
+    query — what `rules_and_membership` answers, plus the locked row — or None before the
     annotator's first turn (no queue row yet). Relaxes the commit, as the first.
 
     The row also says whether the annotator may have a draft in the dataset (`may_draft`)
@@ -154,13 +154,6 @@ def seat_with_rules(dataset, user: User):
         rules = build(AssignmentRules, tuple(_RULES_COLUMNS), values)
         rules.dataset = dataset
     return seat, rules, _in_pool(user, rules, seat.is_member, seat.is_named)
-
-
-def locked_seat(dataset_id, user_id) -> AnnotatorQueue | None:
-    """The annotator's queue row, locked (PostgreSQL) until the transaction ends."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = f"SELECT * FROM {QUEUES} WHERE dataset_id = %s AND user_id = %s{lock}"
-    return next(iter(rows_as(AnnotatorQueue, sql, [dataset_id, user_id])), None)
 
 
 def write_seat(

@@ -1,10 +1,11 @@
 """Reading a dataset for export: records in chunks, with their answers and suggestions.
 
-Memory stays flat in the dataset's size: records stream from one server-side cursor.
+Memory stays flat in the dataset's size: records are read a chunk at a time.
 
-- PostgreSQL: one query. The database assembles each record, its responses and its
-  suggestions into one JSON document (`_DOCUMENTS_SQL`), so Python parses one string per
-  record, and the database's work runs in its own process beside the export's.
+- PostgreSQL: the database assembles each chunk of records, with their responses and
+  suggestions, into one JSON document (`_CHUNKS_SQL`) and streams them with `COPY … TO
+  STDOUT` (see `_documents`), so Python parses one string per chunk while the database's
+  work runs in its own process.
 - Elsewhere: the records stream from `QuerySet.iterator`, and each chunk of `chunk_size`
   records costs exactly two more queries (its responses, its suggestions).
 """
