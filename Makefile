@@ -1,4 +1,5 @@
-# Loam: `make run` to try it, `make test` to test it. Only Python 3.11+ is needed.
+# Loam: `make run` to try it, `make test` to test it. Only Python 3.11+ is needed: without
+# DATABASE_URL, Loam starts its own PostgreSQL (config/embedded_postgres) in LOAM_DATA_DIR.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -44,11 +45,12 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# The web server and the background worker, stopped together by Ctrl+C.
 run: seed
 	@echo "Loam on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py serve $(HOST):$(PORT)
 
-# The one test command: README and CI use it (set DATABASE_URL for PostgreSQL).
+# The one test command: README and CI use it (DATABASE_URL: another PostgreSQL server).
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -61,5 +63,6 @@ lint: install-dev
 		--include='views*.py' --include='*.py' apps/*/api apps/*/views* apps/annotation 2>/dev/null \
 		|| (echo 'Use apps.workspaces.access helpers instead of .objects.get() in views/API' && false)
 
+# Keeps .loam/ (the embedded database's data): remove it by hand to start afresh.
 clean:
-	rm -rf $(VENV) $(V1_VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) $(V1_VENV) staticfiles

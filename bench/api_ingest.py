@@ -1,7 +1,9 @@
 """Bulk ingest through the HTTP API, in requests of 500 records; prints records/s.
 
-Run on demand (not part of the tests), against the same database the server uses:
+Run on demand (not part of the tests), against the same database the server uses (the
+embedded one without DATABASE_URL):
 
+    .venv/bin/python bench/api_ingest.py --records 20000
     DATABASE_URL=postgres://... .venv/bin/python bench/api_ingest.py --records 20000
     .venv/bin/python bench/api_ingest.py --url http://127.0.0.1:8000 --api-key KEY
 
@@ -92,7 +94,12 @@ def free_port() -> int:
 
 def server_env(port: int) -> dict:
     """Production settings: DEBUG on would log every query and serve the debug pages."""
-    env = dict(os.environ, DEBUG="false", ALLOWED_HOSTS=f"127.0.0.1,localhost,127.0.0.1:{port}")
+    env = dict(
+        os.environ,
+        DEBUG="false",
+        SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback, no TLS proxy in front
+        ALLOWED_HOSTS=f"127.0.0.1,localhost,127.0.0.1:{port}",
+    )
     env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     return env
 

@@ -38,12 +38,19 @@ def scratch_database(label: str, args):
 
 
 def scratch_urls(label: str, reuse: str | None = None) -> tuple[str, str, str]:
-    """(admin URL, scratch database URL, scratch database name) from DATABASE_URL; with
-    `reuse`, that database instead of a new name."""
-    parts = urlparse(os.environ.get("DATABASE_URL", ""))
+    """(admin URL, scratch database URL, scratch database name) on DATABASE_URL's server, or
+    on the embedded one (started, and held by this process); with `reuse`, that database
+    instead of a new name."""
+    name = reuse or f"loam_bench_{Path(label).stem}_{uuid.uuid4().hex[:8]}"
+    if not os.environ.get("DATABASE_URL"):
+        sys.path.insert(0, str(ROOT))
+        from config.embedded_postgres import server
+
+        data_dir = Path(os.environ.get("LOAM_DATA_DIR") or ROOT / ".loam").resolve()
+        return server.url(data_dir, "postgres"), server.url(data_dir, name), name
+    parts = urlparse(os.environ["DATABASE_URL"])
     if parts.scheme not in ("postgres", "postgresql"):
         sys.exit(f"bench/{label} needs DATABASE_URL=postgres://… (a PostgreSQL server)")
-    name = reuse or f"loam_bench_{Path(label).stem}_{uuid.uuid4().hex[:8]}"
     admin = urlunparse(parts._replace(path="/postgres"))
     return admin, urlunparse(parts._replace(path=f"/{name}")), name
 

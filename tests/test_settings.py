@@ -1,6 +1,8 @@
 """Settings come from the environment; production refuses to start without a secret."""
 
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -44,10 +46,16 @@ def test_production_with_secret_key_and_postgres_url():
     ]
 
 
-def test_sqlite_is_the_default():
+def test_embedded_postgres_is_the_default():
     result = load_settings()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("django.db.backends.sqlite3 True")
+    assert result.stdout.startswith("config.embedded_postgres True")
+
+
+def test_a_database_url_must_name_postgres():
+    result = load_settings(DATABASE_URL="mysql://u:p@db.example:3306/loam")
+    assert result.returncode != 0
+    assert "Loam runs on PostgreSQL only" in result.stderr
 
 
 @pytest.mark.parametrize("value", ["maybe", "2"])
@@ -55,3 +63,30 @@ def test_bad_boolean_is_a_clear_error(value):
     result = load_settings(DEBUG=value)
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def readme_production_environment() -> dict:
+    """The variables the README's Production section exports (its secret generated)."""
+    section = (ROOT / "README.md").read_text().split("### Production", 1)[1]
+    commands = section.split("```bash", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    exports = next(line for line in commands.splitlines() if line.startswith("export "))
+    env = dict(re.findall(r'([A-Z_]+)=("[^"]*"|\S+)', exports))
+    assert env.pop("SECRET_KEY") == '"$(openssl rand -hex 32)"'
+    return {**env, "SECRET_KEY": secrets.token_hex(32)}
+
+
+def test_check_deploy_passes_with_the_readme_production_environment():
+    env = readme_production_environment()
+    assert env["DEBUG"] == "false" and "DATABASE_URL" in env
+    # (The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; no deployment would.)
+    unset = ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -18,7 +18,6 @@ of the product and the ORM's query building cost more than the queries themselve
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Field, FloatField, Func
 
 from apps.accounts.models import User
@@ -28,16 +27,10 @@ from apps.records.models import Record, Suggestion
 # Where a record without a numeric suggestion score goes in a score-ordered assignment queue.
 UNSCORED_POSITION = 1e300
 
-_SCORE_SQL = {
-    "postgresql": (
-        "(CASE WHEN jsonb_typeof(%(expressions)s) = 'number' "
-        "THEN (%(expressions)s)::double precision END)"
-    ),
-    "sqlite": (
-        "(CASE WHEN json_type(%(expressions)s) IN ('integer', 'real') "
-        "THEN json_extract(%(expressions)s, '$') END)"
-    ),
-}
+_SCORE_SQL = (
+    "(CASE WHEN jsonb_typeof(%(expressions)s) = 'number' "
+    "THEN (%(expressions)s)::double precision END)"
+)
 
 
 class ScoreKey(Func):
@@ -49,16 +42,11 @@ class ScoreKey(Func):
 
     arity = 1
     output_field = FloatField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template=_SCORE_SQL["postgresql"], **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template=_SCORE_SQL["sqlite"], **extra)
+    template = _SCORE_SQL
 
 
 def score_sql(column: str) -> str:
-    return _SCORE_SQL[connection.vendor] % {"expressions": column}
+    return _SCORE_SQL % {"expressions": column}
 
 
 RECORDS = Record._meta.db_table

@@ -6,11 +6,10 @@ already hold on lease, a new record from their queue (the dataset's mode and ord
 rules' `lease_minutes`; a lease counts towards the record's overlap until it expires, so
 with `min_submitted = k` no more than k annotators hold or have submitted a record.
 
-Concurrency: the new record is taken with `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL
-(annotators racing for the same record spread over the next ones instead of waiting), and
-its room is re-checked by the statement that writes the lease, in a fresh snapshot that
-sees every lease committed before. SQLite serialises write transactions (BEGIN IMMEDIATE),
-so the same code is correct.
+Concurrency: the new record is taken with `SELECT … FOR UPDATE SKIP LOCKED` (annotators
+racing for the same record spread over the next ones instead of waiting), and its room is
+re-checked by the statement that writes the lease, in a fresh snapshot that sees every
+lease committed before.
 
 Each call runs a constant number of indexed queries. The scan for a new record resumes at
 the annotator's *mark*, the first record of their order they have neither answered nor

@@ -1,23 +1,19 @@
 """The queue's SQL: each function runs one statement (mostly over `records_record r`).
 
-Written out by hand for speed (see `ordering`); the same text runs on PostgreSQL and SQLite
-(row-value comparisons need SQLite ≥ 3.15), but for PostgreSQL's row locks and planner
-hints. Values go through the fields' own database preparation, so UUIDs and datetimes are
-stored and compared as Django stores them.
+Written out by hand for speed (see `ordering`), with PostgreSQL's row locks (`SKIP LOCKED`)
+and planner hints. psycopg binds UUIDs and aware datetimes as they are.
 """
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import connection
-from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.annotation.models import AnnotatorQueue, AssignmentRules, PoolKind, Skip
 from apps.annotation.ordering import ASSIGNMENTS, RECORDS, Segment
 from apps.records.models import Record, RecordStatus
-from apps.records.sql import adapt as _adapt
 from apps.records.sql import build, hot_cursor, rows_as
 from apps.responses.models import Response, ResponseStatus
 from apps.workspaces.models import WorkspaceMember
@@ -39,30 +35,24 @@ _DRAFT = ResponseStatus.DRAFT
 _MARK = AnnotatorQueue._meta.get_field("mark")
 
 
-def _lock() -> str:
-    """Lock the record taken; on PostgreSQL pass over records someone else is taking."""
-    if connection.features.has_select_for_update_skip_locked:
-        return " FOR UPDATE OF r SKIP LOCKED"
-    return ""  # SQLite: write transactions are serialised (BEGIN IMMEDIATE)
+# Lock the record taken; pass over records someone else is taking.
+_LOCK = " FOR UPDATE OF r SKIP LOCKED"
 
 
 def _first_record(sql: str, params: Sequence) -> Record | None:
     return next(iter(rows_as(Record, sql, params)), None)
 
 
-def _per_row_probe() -> str:
-    """Keeps a NOT EXISTS a lookup per candidate record (PostgreSQL: `OFFSET 0` stops the
-    planner from turning it into an anti join).
-
-    A scan stops after a few candidates, but the planner prices the anti join for the whole
-    order: in the shuffled order (by record id) it chose a merge anti join that read every
-    response of the annotator's, in record-id order, on every call: slower with each answer.
-    """
-    return " OFFSET 0" if connection.vendor == "postgresql" else ""
+# Keeps a NOT EXISTS a lookup per candidate record (`OFFSET 0` stops the planner from
+# turning it into an anti join). A scan stops after a few candidates, but the planner prices
+# the anti join for the whole order: in the shuffled order (by record id) it chose a merge
+# anti join that read every response of the annotator's, in record-id order, on every call:
+# slower with each answer.
+_PER_ROW_PROBE = " OFFSET 0"
 
 
 def _relax_commit() -> str:
-    """PostgreSQL: this transaction's commit need not wait for the WAL flush (a column
+    """This transaction's commit need not wait for the WAL flush (a column
     for the rules query: `set_config(…, is_local)` is `SET LOCAL`, without a round trip).
 
     A lease is bookkeeping: should the server crash, losing the last few milliseconds of
@@ -70,7 +60,7 @@ def _relax_commit() -> str:
     outermost one, so that no caller's write (a response!) is ever committed this way.
     """
     outermost = connection.in_atomic_block and not connection.savepoint_ids
-    if connection.vendor == "postgresql" and outermost and connection.commit_on_exit:
+    if outermost and connection.commit_on_exit:
         return ", set_config('synchronous_commit', 'off', true) AS relaxed"
     return ""
 
@@ -108,7 +98,7 @@ def rules_and_membership(dataset, user: User) -> tuple[AssignmentRules, bool]:
         with hot_cursor() as cursor:
             cursor.execute(
                 f"SELECT EXISTS({_member_sql()}){_relax_commit()}",
-                _adapt([dataset.workspace_id, user.pk]),
+                [dataset.workspace_id, user.pk],
             )
             is_member = cursor.fetchone()[0]
         rules, is_named = AssignmentRules(dataset=dataset), False
@@ -174,7 +164,7 @@ def write_seat(
         sql += f" AND EXISTS (SELECT 1 FROM {RECORDS} r WHERE r.id = %s{room_sql})"
         params += [record_id, *room_params]
     with hot_cursor() as cursor:
-        cursor.execute(sql, _adapt(params))
+        cursor.execute(sql, params)
         return cursor.rowcount == 1
 
 
@@ -188,7 +178,7 @@ class Asker:
         self.min_submitted = min_submitted
 
     def _not_answered(self) -> tuple[str, list]:
-        probe = _per_row_probe()
+        probe = _PER_ROW_PROBE
         return (
             f" AND NOT EXISTS (SELECT 1 FROM {RESPONSES} a"
             f" WHERE a.record_id = r.id AND a.user_id = %s{probe})"
@@ -243,7 +233,7 @@ class Asker:
         names = ", ".join(f"{sql} AS qk{i}" for i, sql in enumerate(segment.keys))
         order = ", ".join(segment.keys)
         with hot_cursor() as cursor:
-            cursor.execute(f"SELECT {names}{body} ORDER BY {order} LIMIT 1", _adapt(params))
+            cursor.execute(f"SELECT {names}{body} ORDER BY {order} LIMIT 1", params)
             row = cursor.fetchone()
         if row is None:
             return None
@@ -270,7 +260,7 @@ class Asker:
             ]
             names += ", " + ", ".join(marks)
             params = owed_params * len(marks) + params
-        sql = f"SELECT {_COLUMNS}, {names}{body} ORDER BY {order} LIMIT 1{_lock()}"
+        sql = f"SELECT {_COLUMNS}, {names}{body} ORDER BY {order} LIMIT 1{_LOCK}"
         return _first_record(sql, params)
 
     def _draft(self) -> tuple[str, list]:
@@ -324,13 +314,11 @@ class Asker:
         if not assigned:
             room, extra = self.room()
             sql, params = sql + room, params + extra
-        return _first_record(sql + f" ORDER BY s.skipped_at, r.id LIMIT 1{_lock()}", params)
+        return _first_record(sql + f" ORDER BY s.skipped_at, r.id LIMIT 1{_LOCK}", params)
 
 
 def _json(value):
     if isinstance(value, datetime):
-        if timezone.is_naive(value):  # SQLite hands back naive UTC
-            value = timezone.make_aware(value, UTC)
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)

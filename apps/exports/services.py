@@ -39,8 +39,7 @@ BACKGROUND_THRESHOLD = 10_000
 
 
 def export_dir() -> Path:
-    configured = getattr(settings, "LOAM_EXPORT_DIR", None)
-    return Path(configured) if configured else Path(settings.BASE_DIR) / "var" / "exports"
+    return Path(settings.LOAM_EXPORT_DIR)
 
 
 @dataclass

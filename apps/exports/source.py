@@ -1,29 +1,22 @@
 """Reading a dataset for export: records in chunks, with their answers and suggestions.
 
-Memory stays flat in the dataset's size: records are read a chunk at a time.
-
-- PostgreSQL: the database assembles each chunk of records, with their responses and
-  suggestions, into one JSON document (`_CHUNKS_SQL`) and streams them with `COPY … TO
-  STDOUT` (see `_documents`), so Python parses one string per chunk while the database's
-  work runs in its own process.
-- Elsewhere: the records stream from `QuerySet.iterator`, and each chunk of `chunk_size`
-  records costs exactly two more queries (its responses, its suggestions).
+Memory stays flat in the dataset's size: records are read a chunk at a time. The database
+assembles each chunk of records, with their responses and suggestions, into one JSON
+document (`_CHUNKS_SQL`) and streams them with `COPY … TO STDOUT` (see `_documents`), so
+Python parses one string per chunk while the database's work runs in its own process.
 """
 
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from itertools import islice
 
 import orjson
 from django.db import connection
-from django.db.models import Func, TextField
-from django.db.models.functions import Cast
 from psycopg import ClientCursor
 
 from apps.datasets.models import Dataset
-from apps.records.models import Record, Suggestion
+from apps.records.models import Record
 from apps.responses.models import Response, ResponseStatus
 
 DEFAULT_CHUNK_SIZE = 1000
@@ -74,50 +67,6 @@ class Item:
         ]
 
 
-class IsoUtc(Func):
-    """A timestamp as ISO 8601 UTC text, formatted by the database.
-
-    Exports write timestamps as text anyway, and loading them as datetimes (Django's
-    time-zone aware loader) costs more than the rest of an export row.
-    """
-
-    output_field = TextField()
-    template = (
-        "strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%fZ', %(expressions)s)"  # SQLite: milliseconds
-    )
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="to_char(%(expressions)s AT TIME ZONE 'UTC', "
-            '\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\')',
-            **extra,
-        )
-
-
-# JSON columns are read as text and parsed with orjson, for the same reason.
-_AS_TEXT = {
-    "fields_json": Cast("fields", TextField()),
-    "metadata_json": Cast("metadata", TextField()),
-    "inserted_iso": IsoUtc("inserted_at"),
-    "updated_iso": IsoUtc("updated_at"),
-}
-_RECORD_COLUMNS = (
-    "id",
-    "external_id",
-    "fields_json",
-    "metadata_json",
-    "status",
-    "inserted_iso",
-    "updated_iso",
-)
-
-
-def _json(text):
-    return orjson.loads(text) if text is not None else None
-
-
 def count_records(dataset: Dataset) -> int:
     return Record.objects.filter(dataset=dataset).count()
 
@@ -131,29 +80,10 @@ def iter_chunks(
 ) -> Iterator[list[Item]]:
     """The dataset's records in insertion order, `chunk_size` at a time, answers attached.
 
-    Queries: on PostgreSQL one (a server-side cursor); elsewhere one for the records, then
-    per chunk one for its responses and, with `with_suggestions`, one for its suggestions.
+    Queries: one (a COPY on a connection of the export's own, see `_documents`).
     """
     statuses = list(response_statuses) if response_statuses is not None else None
-    if connection.vendor == "postgresql":
-        yield from _documents(dataset, chunk_size, statuses, with_suggestions)
-        return
-    rows = (
-        Record.objects.filter(dataset=dataset)
-        .order_by("inserted_at", "id")
-        .annotate(**_AS_TEXT)
-        .values_list(*_RECORD_COLUMNS)
-        .iterator(chunk_size=chunk_size)
-    )
-    while chunk := list(islice(rows, chunk_size)):
-        items = {
-            pk: Item(str(pk), external_id, _json(fields) or {}, _json(metadata) or {}, *rest)
-            for pk, external_id, fields, metadata, *rest in chunk
-        }
-        _attach_responses(items, statuses)
-        if with_suggestions:
-            _attach_suggestions(items)
-        yield list(items.values())
+    yield from _documents(dataset, chunk_size, statuses, with_suggestions)
 
 
 _ISO = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
@@ -219,7 +149,7 @@ _SHARED_CONNECTION_CHUNKS = 10
 
 
 def _documents(dataset, chunk_size: int, statuses, with_suggestions: bool) -> Iterator[list]:
-    """PostgreSQL: each chunk of records as one JSON array, read with `COPY … TO STDOUT`.
+    """Each chunk of records as one JSON array, read with `COPY … TO STDOUT`.
 
     One line per chunk keeps the per-message cost out of the per-record loop. While a COPY
     runs its connection can do nothing else, and callers query between chunks (a
@@ -329,33 +259,6 @@ def _item(document: list) -> Item:
         [Answer(user, values or {}, state) for _at, _id, user, values, state in answers],
         {tip[0]: SuggestionRow(*tip[1:]) for tip in tips} if tips else {},
     )
-
-
-def _attach_responses(items: dict, statuses: list[str] | None) -> None:
-    """Elsewhere than PostgreSQL: a chunk's responses, oldest first, in one query."""
-    responses = Response.objects.filter(record_id__in=list(items))
-    if statuses is not None:
-        responses = responses.filter(status__in=statuses)
-    rows = (
-        responses.order_by("record_id", "inserted_at", "id")
-        .annotate(values_json=Cast("values", TextField()))
-        .values_list("record_id", "user__username", "values_json", "status")
-    )
-    for record_id, username, values, status in rows:
-        items[record_id].responses.append(Answer(username, _json(values) or {}, status))
-
-
-def _attach_suggestions(items: dict) -> None:
-    """Elsewhere than PostgreSQL: a chunk's suggestions in one query."""
-    rows = (
-        Suggestion.objects.filter(record_id__in=list(items))
-        .annotate(value_json=Cast("value", TextField()), score_json=Cast("score", TextField()))
-        .values_list("record_id", "question__name", "value_json", "score_json", "agent", "type")
-    )
-    for record_id, question, value, score, agent, kind in rows:
-        items[record_id].suggestions[question] = SuggestionRow(
-            _json(value), _json(score), agent, kind
-        )
 
 
 def annotator_names(dataset: Dataset) -> list[str]:

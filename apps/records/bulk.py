@@ -1,14 +1,13 @@
-"""Writing many rows in one statement: COPY and unnest() on PostgreSQL, the ORM elsewhere.
+"""Writing many rows in one statement: COPY for new rows, unnest() for upserts and updates.
 
 A row is a dict of column values by attname (`record_id`, not `record`), ids set in Python;
-a column left out takes its field's default. The ORM path builds model instances and uses
-bulk_create / bulk_update, one statement per call, so query counts match on every database.
+a column left out takes its field's default.
 
-Why not the ORM on PostgreSQL (DESIGN.md §6): a 500-record request spends ~4x longer in
-`bulk_create` than in COPY, and an `update_conflicts` bulk_create or a `bulk_update` builds
-thousands of placeholders (a CASE per row for bulk_update) through per-value field adapters.
-Here JSON is encoded once per value with orjson, and upserts and updates pass one array per
-column to unnest(), so the SQL text is the same whatever the number of rows.
+Why not the ORM (DESIGN.md §6): a 500-record request spends ~4x longer in `bulk_create`
+than in COPY, and an `update_conflicts` bulk_create or a `bulk_update` builds thousands of
+placeholders (a CASE per row for bulk_update) through per-value field adapters. Here JSON
+is encoded once per value with orjson, and upserts and updates pass one array per column to
+unnest(), so the SQL text is the same whatever the number of rows.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -48,12 +47,8 @@ def _as_tuples(fields: list[models.Field], rows: Sequence[dict]) -> Iterator[tup
 
 
 def insert_rows(model, rows: Sequence[dict]) -> None:
-    """Insert new rows: COPY on PostgreSQL (not seen by Django's query log), one bulk INSERT
-    elsewhere."""
+    """Insert new rows with COPY (not seen by Django's query log)."""
     if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows])
         return
     fields = _fields(model)
     sql = f"COPY {model._meta.db_table} ({_quoted(f.column for f in fields)}) FROM STDIN"
@@ -77,14 +72,6 @@ def upsert_rows(
     A conflicting row keeps its id and inserted_at; `unique` and `update` are attnames.
     """
     if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            [model(**row) for row in rows],
-            update_conflicts=True,
-            unique_fields=[_field_name(model, name) for name in unique],
-            update_fields=[_field_name(model, name) for name in update],
-        )
         return
     fields = _fields(model)
     source, params = _unnest(fields, rows)
@@ -110,12 +97,8 @@ def update_rows(
     model, rows: Sequence[dict], *, columns: Sequence[str], keep_when_null: Sequence[str] = ()
 ) -> None:
     """Set `columns` of existing rows matched by primary key; a None in a `keep_when_null`
-    column keeps the stored value. One UPDATE … FROM unnest() on PostgreSQL; elsewhere one
-    bulk_update per combination of columns present (at most 2 with one such column)."""
+    column keeps the stored value. One UPDATE … FROM unnest()."""
     if not rows:
-        return
-    if connection.vendor != "postgresql":
-        _bulk_update(model, rows, columns, keep_when_null)
         return
     pk = model._meta.pk
     fields = [pk] + [model._meta.get_field(_field_name(model, c)) for c in columns]
@@ -133,16 +116,3 @@ def update_rows(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def _bulk_update(model, rows, columns, keep_when_null) -> None:
-    groups: dict[tuple, list] = {}
-    for row in rows:
-        present = tuple(c for c in columns if not (c in keep_when_null and row[c] is None))
-        groups.setdefault(present, []).append(row)
-    pk = model._meta.pk.attname
-    for present, group in groups.items():
-        if not present:
-            continue
-        objs = [model(**{pk: row[pk]}, **{c: row[c] for c in present}) for row in group]
-        model.objects.bulk_update(objs, [_field_name(model, c) for c in present])

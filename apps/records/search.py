@@ -12,7 +12,6 @@ from array import array
 from dataclasses import replace
 
 import orjson
-from django.db import connection
 from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -65,9 +64,8 @@ def _json_variants(values: list) -> list:
 
 def _json_terms_q(path: str, values: list) -> Q:
     q = Q(**{f"{path}__in": _json_variants(values)})
-    if connection.vendor == "postgresql":
-        for v in values:  # list-valued targets match on any element
-            q |= Q(**{f"{path}__contains": [v]})
+    for v in values:  # list-valued targets match on any element
+        q |= Q(**{f"{path}__contains": [v]})
     return q
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -230,19 +230,13 @@ def _existing_records(dataset: Dataset, items: list, mode: str) -> list[Record]:
     # A creation only needs to know the external id is taken; an upsert also needs the
     # fields (span suggestions and responses are checked against the record's text).
     columns = ("id", "external_id") if mode == "create" else ("id", "external_id", "fields")
-    if connection.vendor == "postgresql":
-        # One array per list instead of one placeholder per value (500 of them for a full
-        # request), which the driver and Django would otherwise handle one by one.
-        sql = (
-            f"SELECT {', '.join(columns)} FROM {Record._meta.db_table} WHERE dataset_id = %s "
-            "AND (external_id = ANY(%s::varchar[]) OR id = ANY(%s::uuid[]))"
-        )
-        return list(Record.objects.raw(sql, [dataset.pk, list(external_ids), list(ids)]))
-    return list(
-        Record.objects.filter(dataset=dataset)
-        .filter(Q(external_id__in=external_ids) | Q(pk__in=ids))
-        .only(*columns)
+    # One array per list instead of one placeholder per value (500 of them for a full
+    # request), which the driver and Django would otherwise handle one by one.
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {Record._meta.db_table} WHERE dataset_id = %s "
+        "AND (external_id = ANY(%s::varchar[]) OR id = ANY(%s::uuid[]))"
     )
+    return list(Record.objects.raw(sql, [dataset.pk, list(external_ids), list(ids)]))
 
 
 def _new_record_row(dataset: Dataset, clean: CleanRecord, inserted_at, now) -> dict:

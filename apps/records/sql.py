@@ -1,64 +1,36 @@
 """Helpers for the few hot statements written out by hand (the work queue, submits).
 
-Values go through the fields' own database preparation, so UUIDs and datetimes are stored
-and compared exactly as Django stores them (PostgreSQL: native types; SQLite: text).
+psycopg binds UUIDs and aware datetimes as they are, so parameters need no preparation.
 """
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 
 from django.db import connection
-
-from apps.records.models import Record
-
-_UUID = Record._meta.get_field("id")
-_DATETIME = Record._meta.get_field("inserted_at")
-
-
-def adapt(params: Iterable) -> list:
-    if connection.vendor == "postgresql":
-        return list(params)  # psycopg binds UUIDs and aware datetimes as they are
-    adapted = []
-    for value in params:
-        if isinstance(value, uuid.UUID):
-            value = _UUID.get_db_prep_value(value, connection)
-        elif isinstance(value, datetime):
-            value = _DATETIME.get_db_prep_value(value, connection)
-        adapted.append(value)
-    return adapted
+from django.db.backends.postgresql.base import ServerBindingCursor
 
 
 def in_ids(column: str, ids: Sequence[uuid.UUID]) -> tuple[str, list]:
-    """`column` is one of `ids`: one array parameter on PostgreSQL, a list on SQLite.
+    """`column` is one of `ids`: one array parameter.
 
     One id is an equality: PostgreSQL then keeps a generic plan for the prepared statement.
     """
     if len(ids) == 1:
-        return f"{column} = %s", adapt(ids)
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(ids)]
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})", adapt(ids)
+        return f"{column} = %s", list(ids)
+    return f"{column} = ANY(%s)", [list(ids)]
 
 
 def for_update(of: str = "") -> str:
-    """Row locks where the database has them (SQLite serialises writers: BEGIN IMMEDIATE)."""
-    if not connection.features.has_select_for_update:
-        return ""
     return f" FOR UPDATE OF {of}" if of else " FOR UPDATE"
 
 
 def hot_cursor():
-    """A cursor for the hand-written hot statements. On PostgreSQL it binds parameters on
-    the server, so psycopg prepares a statement its connection runs often (after
-    DATABASE_PREPARE_THRESHOLD runs) and PostgreSQL skips parsing and planning it, which
-    cost more than running these short statements. Django's other queries keep
-    client-side binding: bulk statements, whose shapes vary, ran twice as slowly with it.
-    Wrapped like Django's own cursors (query log, error translation)."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
+    """A cursor for the hand-written hot statements. It binds parameters on the server, so
+    psycopg prepares a statement its connection runs often (after DATABASE_PREPARE_THRESHOLD
+    runs) and PostgreSQL skips parsing and planning it, which cost more than running these
+    short statements. Django's other queries keep client-side binding: bulk statements,
+    whose shapes vary, ran twice as slowly with it. Wrapped like Django's own cursors
+    (query log, error translation)."""
     connection.ensure_connection()
     return connection._prepare_cursor(ServerBindingCursor(connection.connection))
 
@@ -68,7 +40,7 @@ def rows_as(model, sql: str, params: Iterable) -> list:
     model's, any others set as attributes as they come. What `Model.objects.raw` does,
     without its per-query setup, which costs more than these short queries."""
     with hot_cursor() as cursor:
-        cursor.execute(sql, adapt(params))
+        cursor.execute(sql, list(params))
         rows = cursor.fetchall()
         names = tuple(column[0] for column in cursor.description)
     return [build(model, names, row) for row in rows]

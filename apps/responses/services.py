@@ -17,7 +17,7 @@ from apps.datasets.errors import Conflict, ValidationFailed
 from apps.datasets.models import Dataset, Question
 from apps.datasets.schema import DatasetSchema
 from apps.records.models import Record
-from apps.records.sql import adapt, for_update, hot_cursor, rows_as
+from apps.records.sql import for_update, hot_cursor, rows_as
 from apps.responses.models import Response, ResponseStatus
 from apps.responses.status import lock_records, refresh_record_statuses, status_case
 from apps.responses.validation import clean_values
@@ -58,7 +58,7 @@ def touch_activity(dataset: Dataset, now) -> None:
         cursor.execute(
             f"UPDATE {DATASETS} SET last_activity_at = %s WHERE id = %s"
             " AND (last_activity_at IS NULL OR last_activity_at < %s)",
-            adapt([now, dataset.pk, now - ACTIVITY_RESOLUTION]),
+            [now, dataset.pk, now - ACTIVITY_RESOLUTION],
         )
 
 
@@ -76,9 +76,9 @@ def _lock_and_clean(record: Record, values, status: str, schema: DatasetSchema |
 
 
 def _upsert(*, record: Record, user: User, values: dict, status: str) -> Response:
-    """Insert or replace the (record, user) response and bring the record's status in step:
-    one statement on PostgreSQL (its status update counts the others' submitted responses,
-    plus this one), two elsewhere. The record is locked by the caller."""
+    """Insert or replace the (record, user) response and bring the record's status in step,
+    in one statement: its status update counts the others' submitted responses, plus this
+    one. The record is locked by the caller."""
     now = timezone.now()
     upsert = (
         f"INSERT INTO {RESPONSES} (id, record_id, user_id, {VALUES}, status, inserted_at,"
@@ -86,25 +86,21 @@ def _upsert(*, record: Record, user: User, values: dict, status: str) -> Respons
         f" ON CONFLICT (record_id, user_id) DO UPDATE SET {VALUES} = excluded.{VALUES},"
         " status = excluded.status, updated_at = excluded.updated_at RETURNING *"
     )
-    params = adapt([uuid.uuid4(), record.pk, user.pk])
-    params += [_VALUES_FIELD.get_db_prep_value(values, connection), status, *adapt([now, now])]
-    if connection.vendor == "postgresql":
-        case, case_params = status_case(
-            f"((SELECT COUNT(*) FROM {RESPONSES} c WHERE c.record_id = %s AND c.user_id <> %s"
-            f" AND c.status = '{ResponseStatus.SUBMITTED}')"
-            f" + (SELECT COUNT(*) FROM saved WHERE saved.status = '{ResponseStatus.SUBMITTED}'))",
-            record.dataset_id,
-        )
-        case_params = [record.pk, user.pk, *case_params]
-        response = rows_as(
-            Response,
-            f"WITH saved AS ({upsert}), refreshed AS (UPDATE {RECORDS} SET status = {case}"
-            f" WHERE id = %s AND status <> {case}) SELECT * FROM saved",
-            [*params, *case_params, record.pk, *case_params],
-        )[0]
-    else:
-        response = rows_as(Response, upsert, params)[0]
-        refresh_record_statuses(dataset=record.dataset, record_ids=[record.pk])
+    values_sql = _VALUES_FIELD.get_db_prep_value(values, connection)
+    params = [uuid.uuid4(), record.pk, user.pk, values_sql, status, now, now]
+    case, case_params = status_case(
+        f"((SELECT COUNT(*) FROM {RESPONSES} c WHERE c.record_id = %s AND c.user_id <> %s"
+        f" AND c.status = '{ResponseStatus.SUBMITTED}')"
+        f" + (SELECT COUNT(*) FROM saved WHERE saved.status = '{ResponseStatus.SUBMITTED}'))",
+        record.dataset_id,
+    )
+    case_params = [record.pk, user.pk, *case_params]
+    response = rows_as(
+        Response,
+        f"WITH saved AS ({upsert}), refreshed AS (UPDATE {RECORDS} SET status = {case}"
+        f" WHERE id = %s AND status <> {case}) SELECT * FROM saved",
+        [*params, *case_params, record.pk, *case_params],
+    )[0]
     response.record, response.user = record, user
     return response
 

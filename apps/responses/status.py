@@ -8,11 +8,9 @@ Both statements are written out by hand: they run on every submit.
 from collections.abc import Iterable
 from uuid import UUID
 
-from django.db import connection
-
 from apps.datasets.models import Dataset
 from apps.records.models import Record, RecordStatus
-from apps.records.sql import adapt, for_update, hot_cursor, in_ids
+from apps.records.sql import for_update, hot_cursor, in_ids
 from apps.responses.models import Response, ResponseStatus
 
 DATASETS = Dataset._meta.db_table
@@ -21,9 +19,9 @@ RESPONSES = Response._meta.db_table
 
 
 def lock_records(record_ids: Iterable[UUID]) -> None:
-    """Row-lock records (PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE)."""
+    """Row-lock records, in id order."""
     ids = sorted(set(record_ids))
-    if not ids or not connection.features.has_select_for_update:
+    if not ids:
         return
     where, params = in_ids("id", ids)
     with hot_cursor() as cursor:
@@ -37,7 +35,7 @@ def status_case(submitted_count: str, dataset_id) -> tuple[str, list]:
     return (
         f"CASE WHEN {submitted_count} >= (SELECT min_submitted FROM {DATASETS} WHERE id = %s)"
         " THEN %s ELSE %s END",
-        [*adapt([dataset_id]), RecordStatus.COMPLETED, RecordStatus.PENDING],
+        [dataset_id, RecordStatus.COMPLETED, RecordStatus.PENDING],
     )
 
 
@@ -52,7 +50,7 @@ def _write_statuses(dataset: Dataset, where: str = "", where_params: list | None
         dataset.pk,
     )
     sql = f"UPDATE {RECORDS} SET status = {case} WHERE dataset_id = %s{where} AND status <> {case}"
-    params = [*case_params, *adapt([dataset.pk]), *(where_params or []), *case_params]
+    params = [*case_params, dataset.pk, *(where_params or []), *case_params]
     with hot_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

@@ -22,9 +22,7 @@ EMPTY_TRIES = 5
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_annotators_drain_a_dataset_with_overlap_two(
-    require_postgres, world, make_user, make_dataset
-):
+def test_twenty_annotators_drain_a_dataset_with_overlap_two(world, make_user, make_dataset):
     dataset = make_dataset(world.ws_a, min_submitted=OVERLAP)
     for start in range(0, RECORDS, 250):
         create_records(dataset=dataset, items=record_items(250, start=start))

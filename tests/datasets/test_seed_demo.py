@@ -1,10 +1,16 @@
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from apps.accounts.models import ApiKey, User
 from apps.datasets.models import Dataset
 from apps.responses.services import save_response
+
+
+@pytest.fixture(autouse=True)
+def _development(settings):
+    settings.DEBUG = True  # pytest-django runs tests with DEBUG off; seed_demo needs it on
 
 
 def seed() -> str:
@@ -59,3 +65,11 @@ def test_seed_demo_is_idempotent(db):
     assert User.objects.filter(username="owner").count() == 1
     assert ApiKey.objects.filter(user__username="owner").count() == 1
     assert record.responses.count() == 1
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="runs only with DEBUG on"):
+        seed()
+    assert not User.objects.exists()
+    assert not Dataset.objects.exists()

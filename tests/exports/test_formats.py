@@ -158,13 +158,11 @@ def test_queries_are_constant_per_chunk(
     for record in records:
         answer(world.ann1, record, {"response_ranking": 1})
         answer(world.ann2, record, {"response_ranking": 2})
-    # 4 schema (fields, questions, metadata properties, vector settings), then
-    # PostgreSQL: where chunks start, the last record, then 1 COPY per 10 chunks of 20;
-    # elsewhere: 1 records + per chunk of 20: 1 responses + 1 suggestions.
-    # Here: 1 chunk (count=1) or 3 (count=50).
+    # 4 schema (fields, questions, metadata properties, vector settings), where chunks
+    # start, the last record, then 1 COPY per 10 chunks of 20. Here: 1 chunk (count=1) or
+    # 3 (count=50).
     chunks = -(-count // 20)
-    per_chunk = 2 + -(-chunks // 10) if connection.vendor == "postgresql" else 1 + 2 * chunks
-    with django_assert_num_queries(4 + per_chunk):
+    with django_assert_num_queries(4 + 2 + -(-chunks // 10)):
         export = services.prepare_export(dataset=dataset, format="jsonl", chunk_size=20)
         services.write_export(export, tmp_path / "out.jsonl")
 

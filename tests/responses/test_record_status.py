@@ -97,7 +97,7 @@ def test_invalid_submission_stores_nothing(world, make_dataset):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_submissions_complete_the_record(require_postgres, world, make_dataset):
+def test_concurrent_submissions_complete_the_record(world, make_dataset):
     """Two annotators submit the same record at the same moment, 15 times over.
 
     Without the record lock both transactions count only their own response and the record

@@ -8,7 +8,7 @@ the foreign keys, re-validating every row of the tables under a lock.
 import django.db.models.deletion
 from django.db import migrations, models
 
-# (table, index, column): Django's generated names, the same on PostgreSQL and SQLite.
+# (table, index, column): Django's generated names (the same on SQLite, which Loam once ran on).
 REDUNDANT = [
     ("records_record", "records_record_dataset_id_68ee876e", "dataset_id"),
     ("records_suggestion", "records_suggestion_question_id_6a249697", "question_id"),

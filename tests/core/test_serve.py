@@ -1,0 +1,79 @@
+"""`manage.py serve` (what `make run` runs): web server and worker start together and stop
+together, and leave nothing running, the embedded database included."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+from config.embedded_postgres import server
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_status(url: str, process: subprocess.Popen) -> None:
+    for _ in range(120):
+        assert process.poll() is None, "serve stopped before the web server answered"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                assert answer.status == 200
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail("the web server never answered")
+
+
+def command_lines(processes: list[psutil.Process]) -> list[str]:
+    """What each process runs, passing over those already gone (short-lived helpers)."""
+    lines = []
+    for process in processes:
+        try:
+            lines.append(" ".join(process.cmdline()))
+        except psutil.Error:
+            pass
+    return lines
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_serve_runs_web_and_worker_and_stops_both_and_the_database(tmp_path, stop_signal):
+    data_dir = tmp_path / "loam-data"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(LOAM_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="config.settings")
+    port = free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_status(f"http://127.0.0.1:{port}/api/v1/status", serve)
+        family = psutil.Process(serve.pid).children(recursive=True)
+        commands = command_lines(family)
+        assert any("runserver" in c for c in commands), commands
+        assert any("db_worker" in c for c in commands), commands
+        assert server.status(data_dir)["running"]
+
+        serve.send_signal(stop_signal)
+        assert serve.wait(30) == 0
+        _gone, alive = psutil.wait_procs(family, timeout=15)
+        assert not alive, command_lines(alive)
+        assert server.status(data_dir) == {"running": False, "socket_dir": None, "holders": []}
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+        server.stop(data_dir)
