@@ -126,7 +126,9 @@ def _live_holders(data_dir: Path) -> list[tuple[int, float]]:
     live = []
     for pid, started in holders:
         try:
-            if psutil.Process(pid).create_time() == started:
+            process = psutil.Process(pid)
+            # A zombie has exited (killed, say) and only waits for its parent to notice.
+            if process.create_time() == started and process.status() != psutil.STATUS_ZOMBIE:
                 live.append((pid, started))  # a tuple, as _me() is
         except psutil.Error:
             pass

@@ -74,6 +74,8 @@ def test_serve_runs_web_and_worker_and_stops_both_and_the_database(tmp_path, sto
         assert not alive, command_lines(alive)
         assert server.status(data_dir) == {"running": False, "socket_dir": None, "holders": []}
     finally:
-        if serve.poll() is None:
+        if serve.poll() is None:  # the test failed: leave no process of its own behind
+            for process in [*psutil.Process(serve.pid).children(recursive=True)]:
+                process.kill()
             serve.kill()
         server.stop(data_dir)

@@ -37,11 +37,8 @@ class Command(BaseCommand):
             web_args.append("--noreload")
         # The handler turns SIGTERM into SystemExit so that `finally` stops the children.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        web = subprocess.Popen(web_args, start_new_session=True)
-        worker = subprocess.Popen(
-            [sys.executable, MANAGE, "db_worker", "--no-reload", "--queue-name", "*"],
-            start_new_session=True,
-        )
+        web = _start(web_args)
+        worker = _start([sys.executable, MANAGE, "db_worker", "--no-reload", "--queue-name", "*"])
         try:
             while web.poll() is None and worker.poll() is None:
                 time.sleep(0.5)
@@ -51,6 +48,16 @@ class Command(BaseCommand):
             for child in (web, worker):
                 _stop(child)
         return None
+
+
+def _start(args: list[str]) -> subprocess.Popen:
+    # SIGINT as Ctrl+C would deliver it, even when this command was started with it ignored
+    # (in the background of a script): the children stop cleanly on it.
+    return subprocess.Popen(
+        args,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def _stop(child: subprocess.Popen) -> None:
