@@ -47,11 +47,30 @@ def command_lines(processes: list[psutil.Process]) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
-def test_serve_runs_web_and_worker_and_stops_both_and_the_database(tmp_path, stop_signal):
-    data_dir = tmp_path / "loam-data"
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    """An embedded database of the tests' own, migrated (the worker reads its task table)."""
+    data_dir = tmp_path_factory.mktemp("serve") / "loam-data"
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=loam_env(data_dir),
+        capture_output=True,
+        text=True,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    return data_dir
+
+
+def loam_env(data_dir: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(LOAM_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="config.settings")
+    return {**env, "LOAM_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "config.settings"}
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_serve_runs_web_and_worker_and_stops_both_and_the_database(data_dir, stop_signal):
+    assert not server.status(data_dir)["running"]  # migrate stopped it when it finished
+    env = loam_env(data_dir)
     port = free_port()
     serve = subprocess.Popen(
         [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}"],
