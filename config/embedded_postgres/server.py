@@ -11,6 +11,9 @@ import atexit
 import json
 import logging
 import os
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 from urllib.parse import quote
@@ -54,7 +57,18 @@ def ensure_running(data_dir: Path) -> Path:
         _create_database(socket_dir)
     _held[data_dir] = (pid, socket_dir)
     atexit.register(release, data_dir)
+    _exit_cleanly_on_sigterm()
     return socket_dir
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """`kill PID` ends a process without its atexit hooks, so it would never let go of the
+    server. Where nobody handles SIGTERM (a script, a bench), make it a clean exit; servers
+    and workers install handlers of their own, which are left alone."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
 
 def release(data_dir: Path) -> None:

@@ -100,3 +100,11 @@ def test_a_holder_killed_without_cleaning_up_does_not_keep_the_server_running(da
     connected(survivor)
     finish(survivor)  # the last live holder: it stops the server
     assert server.status(data_dir) == {"running": False, "socket_dir": None, "holders": []}
+
+
+def test_a_holder_stopped_with_sigterm_lets_go_of_the_server(data_dir):
+    holder = loam_process(data_dir, "wait")
+    connected(holder)
+    holder.terminate()
+    assert holder.wait(30) == 128 + signal.SIGTERM
+    assert server.status(data_dir) == {"running": False, "socket_dir": None, "holders": []}
