@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from config.embedded_postgres import server
+from tests.core.data_dirs import new_data_dir, remove_data_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,9 +34,10 @@ if sys.argv[1:] == ["wait"]:
 
 
 @pytest.fixture
-def data_dir(tmp_path):
-    yield tmp_path / "loam-data"
-    server.stop(tmp_path / "loam-data")  # whatever a failed test left running
+def data_dir():
+    data_dir = new_data_dir()
+    yield data_dir
+    remove_data_dir(data_dir)
 
 
 def loam_process(data_dir: Path, *args: str) -> subprocess.Popen:

@@ -14,6 +14,7 @@ import psutil
 import pytest
 
 from config.embedded_postgres import server
+from tests.core.data_dirs import new_data_dir, remove_data_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,9 +49,9 @@ def command_lines(processes: list[psutil.Process]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
+def data_dir():
     """An embedded database of the tests' own, migrated (the worker reads its task table)."""
-    data_dir = tmp_path_factory.mktemp("serve") / "loam-data"
+    data_dir = new_data_dir()
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
         cwd=ROOT,
@@ -59,7 +60,8 @@ def data_dir(tmp_path_factory):
         text=True,
     )
     assert migrate.returncode == 0, migrate.stderr
-    return data_dir
+    yield data_dir
+    remove_data_dir(data_dir)
 
 
 def loam_env(data_dir: Path) -> dict:
@@ -97,4 +99,3 @@ def test_serve_runs_web_and_worker_and_stops_both_and_the_database(data_dir, sto
             for process in [*psutil.Process(serve.pid).children(recursive=True)]:
                 process.kill()
             serve.kill()
-        server.stop(data_dir)
