@@ -1,0 +1,108 @@
+"""The `data` of each event, in the shape the argilla 2.x SDK's `WebhookEvent.parsed` reads.
+
+Datasets carry their workspace; records their dataset (and no `vectors` object: the SDK
+expects a list there); responses their record and `user` (and no top-level `user_id`: the SDK
+passes it itself). Values are left as Python objects: orjson encodes UUIDs and datetimes.
+"""
+
+from apps.datasets.models import Dataset
+from apps.records.models import Record
+from apps.responses.models import Response
+
+
+def workspace_data(workspace) -> dict:
+    return {
+        "id": workspace.pk,
+        "name": workspace.name,
+        "inserted_at": workspace.inserted_at,
+        "updated_at": workspace.updated_at,
+    }
+
+
+def dataset_data(dataset: Dataset) -> dict:
+    return {
+        "id": dataset.pk,
+        "name": dataset.name,
+        "guidelines": dataset.guidelines,
+        "allow_extra_metadata": dataset.allow_extra_metadata,
+        "status": dataset.status,
+        "distribution": {
+            "strategy": dataset.distribution_strategy,
+            "min_submitted": dataset.min_submitted,
+        },
+        "workspace": workspace_data(dataset.workspace),
+        "last_activity_at": dataset.last_activity_at,
+        "inserted_at": dataset.inserted_at,
+        "updated_at": dataset.updated_at,
+    }
+
+
+def record_row_data(row: dict, dataset: dict) -> dict:
+    """From a record's column values (a dict by attname) and its dataset's data."""
+    return {
+        "id": row["id"],
+        "status": row["status"],
+        "fields": row["fields"],
+        "metadata": row["metadata"],
+        "external_id": row["external_id"],
+        "dataset": dataset,
+        "inserted_at": row["inserted_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+RECORD_COLUMNS = ("id", "status", "fields", "metadata", "external_id", "inserted_at", "updated_at")
+
+
+def record_data(record: Record, dataset: dict | None = None) -> dict:
+    row = {name: getattr(record, name) for name in RECORD_COLUMNS}
+    return record_row_data(row, dataset or dataset_data(record.dataset))
+
+
+def records_data(dataset: Dataset, record_ids) -> list[dict]:
+    """The records of `dataset` with these ids, as they are now: one query."""
+    shared = dataset_data(dataset)
+    rows = Record.objects.filter(dataset=dataset, pk__in=list(record_ids)).order_by(
+        "inserted_at", "id"
+    )
+    return [record_row_data(row, shared) for row in rows.values(*RECORD_COLUMNS)]
+
+
+def user_data(user) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "first_name": user.first_name or user.username,
+        "last_name": user.last_name or None,
+        "role": user.role,
+        "inserted_at": user.inserted_at,
+        "updated_at": user.updated_at,
+    }
+
+
+def response_data(response: Response, record: dict | None = None) -> dict:
+    return {
+        "id": response.pk,
+        "values": response.values,
+        "status": response.status,
+        "record": record or record_data(response.record),
+        "user": user_data(response.user),
+        "inserted_at": response.inserted_at,
+        "updated_at": response.updated_at,
+    }
+
+
+def responses_data(dataset: Dataset, pairs) -> list[dict]:
+    """The responses of `dataset` for these (record id, user id) pairs: one query."""
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    record_ids = {record_id for record_id, _user in pairs}
+    wanted = set(pairs)
+    shared = dataset_data(dataset)
+    responses = Response.objects.filter(record_id__in=record_ids).select_related("record", "user")
+    return [
+        response_data(r, record_data(r.record, shared))
+        for r in responses.order_by("inserted_at", "id")
+        if (r.record_id, r.user_id) in wanted
+    ]
