@@ -95,52 +95,68 @@ def publish(event: str, data: Payloads, *, webhook_ids: Iterable | None = None) 
 # --- What the domain services call ---------------------------------------------------------
 
 
+def before_delete(event: Event, build: Callable[[], list[dict]]) -> None:
+    """Called before a delete: the payloads must be taken while the rows exist. One query asks
+    who listens; only if someone does are they built (and sent once the delete commits)."""
+    if listeners(event):
+        emit(event, build())
+
+
 def dataset_event(event: Event, dataset) -> None:
     """Dataset events carry the dataset as it is at commit time (as it was, when deleted)."""
     if event == Event.DATASET_DELETED:
-        snapshot = [payloads.dataset_data(dataset)]
-        emit(event, snapshot)
+        before_delete(event, lambda: [payloads.dataset_data(dataset)])
     else:
         emit(event, lambda: [payloads.dataset_data(dataset)])
 
 
-def records_created(dataset, rows: list[dict]) -> None:
-    """New records, from the column values just written (nothing is read back)."""
+def records_created(dataset, rows: list) -> None:
+    """New records, from the column values just written (dicts by attname, or Record
+    objects): nothing is read back."""
     if rows:
 
         def build():
             shared = payloads.dataset_data(dataset)
-            return [payloads.record_row_data(row, shared) for row in rows]
+            return [payloads.record_row_data(payloads.as_row(row), shared) for row in rows]
 
         emit(Event.RECORD_CREATED, build)
 
 
-def records_event(event: Event, dataset, record_ids: list) -> None:
+def records_event(event: Event, dataset, record_ids) -> None:
     """Records updated or completed: read back after the commit, in one query."""
-    if record_ids:
-        ids = list(record_ids)
+    ids = list(record_ids)
+    if ids:
         emit(event, lambda: payloads.records_data(dataset, ids))
 
 
-def records_deleted(records: list) -> None:
-    """Deleted records: their payloads are taken now, while the rows still exist in memory."""
-    if records:
-        shared = payloads.dataset_data(records[0].dataset)
-        emit(Event.RECORD_DELETED, [payloads.record_data(r, shared) for r in records])
+def records_deleted(dataset, records) -> None:
+    """Before deleting `records` (Record objects, or a queryset evaluated only if needed) of
+    `dataset` (None: the records' own, loaded only if needed)."""
+
+    def build():
+        items = list(records)
+        if not items:
+            return []
+        shared = payloads.dataset_data(dataset if dataset is not None else items[0].dataset)
+        return [payloads.record_data(record, shared) for record in items]
+
+    before_delete(Event.RECORD_DELETED, build)
 
 
 def response_event(event: Event, response) -> None:
     if event == Event.RESPONSE_DELETED:
-        emit(event, [payloads.response_data(response)])
+        before_delete(event, lambda: [payloads.response_data(response)])
     else:
         emit(event, lambda: [payloads.response_data(response)])
 
 
-def responses_event(event: Event, dataset, pairs: list) -> None:
-    """Responses written in bulk, by (record id, user id): read back in one query."""
-    if pairs:
-        emit(event, lambda: payloads.responses_data(dataset, pairs))
+def responses_written(dataset, created: list, updated: list) -> None:
+    """Responses written in bulk, by (record id, user id): read back in one query each."""
+    if created:
+        emit(Event.RESPONSE_CREATED, lambda: payloads.responses_data(dataset, created))
+    if updated:
+        emit(Event.RESPONSE_UPDATED, lambda: payloads.responses_data(dataset, updated))
 
 
-def completed(dataset, record_ids: list) -> None:
+def records_completed(dataset, record_ids) -> None:
     records_event(Event.RECORD_COMPLETED, dataset, record_ids)

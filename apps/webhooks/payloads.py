@@ -54,9 +54,15 @@ def record_row_data(row: dict, dataset: dict) -> dict:
 RECORD_COLUMNS = ("id", "status", "fields", "metadata", "external_id", "inserted_at", "updated_at")
 
 
+def as_row(record) -> dict:
+    """A record's column values: the dict itself, or read off a Record object."""
+    if isinstance(record, dict):
+        return record
+    return {name: getattr(record, name) for name in RECORD_COLUMNS}
+
+
 def record_data(record: Record, dataset: dict | None = None) -> dict:
-    row = {name: getattr(record, name) for name in RECORD_COLUMNS}
-    return record_row_data(row, dataset or dataset_data(record.dataset))
+    return record_row_data(as_row(record), dataset or dataset_data(record.dataset))
 
 
 def records_data(dataset: Dataset, record_ids) -> list[dict]:
