@@ -117,11 +117,6 @@ def deliver_pending(webhook_id, *, now: datetime | None = None) -> int:
             _unlock(key)
         # Deliveries written while the lock was held were enqueued to a worker that found it
         # taken and left: look once more, so none waits for the next event.
-        due = Delivery.objects.filter(
-            webhook_id=webhook_id,
-            webhook__enabled=True,
-            status=DeliveryStatus.PENDING,
-            next_attempt_at__lte=now or timezone.now(),
-        )
-        if not due.exists():
+        head = _next_pending(webhook_id)
+        if head is None or head.next_attempt_at > (now or timezone.now()):
             return delivered
