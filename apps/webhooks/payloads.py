@@ -68,9 +68,8 @@ def record_data(record: Record, dataset: dict | None = None) -> dict:
 def records_data(dataset: Dataset, record_ids) -> list[dict]:
     """The records of `dataset` with these ids, as they are now: one query."""
     shared = dataset_data(dataset)
-    rows = Record.objects.filter(dataset=dataset, pk__in=list(record_ids)).order_by(
-        "inserted_at", "id"
-    )
+    # By id alone: the ids come from this dataset, and the Dataset object may be stale.
+    rows = Record.objects.filter(pk__in=list(record_ids)).order_by("inserted_at", "id")
     return [record_row_data(row, shared) for row in rows.values(*RECORD_COLUMNS)]
 
 
