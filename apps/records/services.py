@@ -349,12 +349,12 @@ def upsert_records(
     _update_matched([p for p in plan if p.new_row is None], now)
     answered = _answered_before(plan)
     children = _upsert_children(plan, schema, now)
+    _emit_upserted(dataset, plan, new_rows, answered)  # before statuses: record.completed last
     record_ids = [p.record_id for p in plan]
     has_responses = any(p.responses for p in plan)
     if has_responses:
         refresh_record_statuses(dataset=dataset, record_ids=record_ids)
     Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
-    _emit_upserted(dataset, plan, new_rows, answered)
     # Statuses change with responses, so only response-free creations are answered from memory.
     from_memory = len(new_rows) == len(plan) and not has_responses
     return UpsertResult(
