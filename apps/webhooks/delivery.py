@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.webhooks import sender
+from apps.webhooks.events import expand_pending
 from apps.webhooks.models import Delivery, DeliveryStatus, Webhook
 
 logger = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ def deliver_pending(webhook_id, *, now: datetime | None = None) -> int:
     `now` is for tests that play a clock forward; it is otherwise the time of each try.
     """
     webhook_id = uuid.UUID(str(webhook_id))
+    expand_pending()  # events committed since: their deliveries, in order, before sending
     key = _lock_key(webhook_id)
     delivered = 0
     while True:

@@ -2,39 +2,49 @@
 queued only once it commits (never for work that was rolled back).
 
 After the commit, one query asks which enabled webhooks listen to the event; with none, that
-is all it costs. Otherwise the payloads are built (from what the service passed, or read back
-in one query), one delivery row per (event, webhook) is written with COPY, and one delivery
-task per webhook is enqueued, however many events: a 5,000-record bulk is 5,000 rows and
-one task, not 5,000 tasks.
+is all it costs. Otherwise one small PendingEvent row is written and one delivery task per
+webhook is enqueued. The worker expands the row: it reads the records or responses it names
+(one query; deleted and dataset events carry their payloads, taken at the commit), writes one
+delivery per (event, webhook) with COPY, and sends them. So a 500-record request pays one
+small row and one task; 5,000 events are 5,000 deliveries, not 5,000 tasks.
 """
 
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import timedelta
 
 import orjson
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.records.bulk import insert_rows
 from apps.webhooks import payloads
-from apps.webhooks.models import Delivery, Event, Webhook
+from apps.webhooks.models import Delivery, Event, PendingEvent, Webhook
 
 logger = logging.getLogger(__name__)
 
-Payloads = list[dict] | Callable[[], list[dict]]
+Items = list[dict] | Callable[[], list[dict]]
 
 
-def emit(event: str, data: Payloads) -> None:
-    """Queue `event` for its webhooks once the current transaction commits. `data` is the
-    events' payloads, or a function building them, called only if a webhook listens."""
+def emit(event: str, items: Items = None, *, records=None, responses=None) -> None:
+    """Queue `event` for its webhooks once the current transaction commits: `items` are the
+    payloads (or a function building them, called only if a webhook listens); `records`
+    (ids) or `responses` ((record id, user id) pairs) are read when the worker expands them.
+    """
 
-    def publish_event():  # a named function: Django logs a robust callback's failure by name
-        publish(event, data)
+    def queue_event():  # a named function: Django logs a robust callback's failure by name
+        if items is not None:
+            queue(event, lambda: {"items": items() if callable(items) else items})
+        elif records:
+            queue(event, lambda: {"records": list(records)})
+        elif responses:
+            queue(event, lambda: {"responses": [list(pair) for pair in responses]})
 
-    transaction.on_commit(publish_event, robust=True)
+    transaction.on_commit(queue_event, robust=True)
 
 
 def listeners(event: str) -> list[uuid.UUID]:
@@ -55,31 +65,89 @@ def _instants(count: int):
         start = timezone.now()
         if _last_instant is not None and start <= _last_instant:
             start = _last_instant + timedelta(microseconds=1)
-        _last_instant = start + timedelta(microseconds=count - 1)
+        _last_instant = start + timedelta(microseconds=max(count, 1) - 1)
     return start
 
 
-def publish(event: str, data: Payloads, *, webhook_ids: Iterable | None = None) -> int:
-    """Write the deliveries of `event` and enqueue their sending; the number of rows written."""
+@contextmanager
+def _fast_commit():
+    """A transaction that commits without waiting for the disk flush: the request that caused
+    the events has committed already and waits on this. A database crash in the next split
+    second can lose them, as a web process crash between the commit and this callback could."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
+def queue(event: str, build_source) -> None:
+    """After the commit: if some webhook listens, one PendingEvent row and its tasks."""
     from apps.webhooks.tasks import enqueue_delivery
 
-    hook_ids = list(webhook_ids) if webhook_ids is not None else listeners(event)
+    hook_ids = listeners(event)
     if not hook_ids:
+        return
+    source = build_source()
+    size = len(next(iter(source.values())))
+    if not size:
+        return
+    occurred_at = _instants(size * len(hook_ids))
+    with _fast_commit():
+        PendingEvent.objects.create(
+            event=event,
+            webhook_ids=hook_ids,
+            source=orjson.dumps(source).decode(),
+            occurred_at=occurred_at,
+        )
+        for hook_id in hook_ids:
+            enqueue_delivery(hook_id)
+
+
+def expand_pending() -> int:
+    """Worker side: turn every PendingEvent into deliveries, oldest first, each in its own
+    transaction (concurrent workers skip each other's). Returns the deliveries written."""
+    written = 0
+    while True:
+        with transaction.atomic():
+            pending = PendingEvent.objects.select_for_update(skip_locked=True).first()
+            if pending is None:
+                return written
+            # Webhooks deleted since the commit get nothing (their rows would not insert).
+            alive = set(Webhook.objects.filter(pk__in=pending.webhook_ids).values_list("pk"))
+            hooks = [pk for pk in pending.webhook_ids if (pk,) in alive]
+            items = _payloads(orjson.loads(pending.source))
+            written += write_deliveries(pending.event, items, hooks, pending.occurred_at)
+            pending.delete()
+
+
+def _payloads(source: dict) -> list[dict]:
+    if "items" in source:
+        return source["items"]
+    if "records" in source:
+        return payloads.records_data(source["records"])
+    return payloads.responses_data(source["responses"])
+
+
+def _ids(count: int) -> list[uuid.UUID]:
+    """Random (version 4) UUIDs from one read of the OS's randomness, not one read each."""
+    randomness = os.urandom(16 * count)
+    return [uuid.UUID(bytes=randomness[i : i + 16], version=4) for i in range(0, 16 * count, 16)]
+
+
+def write_deliveries(event: str, items: list[dict], hook_ids: list, start) -> int:
+    """One delivery per (item, webhook), in item order from `start`; one id per item."""
+    if not items or not hook_ids:
         return 0
-    items = data() if callable(data) else data
-    if not items:
-        return 0
-    count = len(items) * len(hook_ids)
-    start = _instants(count)
-    stamp = timezone.now().isoformat()
+    stamp = start.isoformat()
+    ids = iter(_ids(len(items) * (len(hook_ids) + 1)))
     rows = []
     for item in items:
-        event_id = uuid.uuid4()
+        event_id = next(ids)
         body = orjson.dumps({"type": event, "timestamp": stamp, "data": item}).decode()
         for hook_id in hook_ids:
             rows.append(
                 {
-                    "id": uuid.uuid4(),
+                    "id": next(ids),
                     "webhook_id": hook_id,
                     "event_id": event_id,
                     "event": event,
@@ -88,10 +156,20 @@ def publish(event: str, data: Payloads, *, webhook_ids: Iterable | None = None) 
                     "inserted_at": start + timedelta(microseconds=len(rows)),
                 }
             )
+    insert_rows(Delivery, rows)
+    return len(rows)
+
+
+def publish(event: str, items: list[dict], *, webhook_ids: Iterable) -> int:
+    """Deliveries written at once for these webhooks (a ping), and their sending enqueued."""
+    from apps.webhooks.tasks import enqueue_delivery
+
+    hook_ids = list(webhook_ids)
+    items = orjson.loads(orjson.dumps(items))
     with transaction.atomic():
-        insert_rows(Delivery, rows)
-    for hook_id in hook_ids:
-        enqueue_delivery(hook_id)
+        count = write_deliveries(event, items, hook_ids, _instants(len(items) * len(hook_ids)))
+        for hook_id in hook_ids:
+            enqueue_delivery(hook_id)
     return count
 
 
@@ -114,22 +192,16 @@ def dataset_event(event: Event, dataset) -> None:
 
 
 def records_created(dataset, rows: list) -> None:
-    """New records, from the column values just written (dicts by attname, or Record
-    objects): nothing is read back."""
+    """New records (column dicts by attname, or Record objects): read by the worker."""
     if rows:
-
-        def build():
-            shared = payloads.dataset_data(dataset)
-            return [payloads.record_row_data(payloads.as_row(row), shared) for row in rows]
-
-        emit(Event.RECORD_CREATED, build)
+        emit(Event.RECORD_CREATED, records=[payloads.as_row(row)["id"] for row in rows])
 
 
 def records_event(event: Event, dataset, record_ids) -> None:
-    """Records updated or completed: read back after the commit, in one query."""
+    """Records updated or completed: read by the worker, in one query."""
     ids = list(record_ids)
     if ids:
-        emit(event, lambda: payloads.records_data(dataset, ids))
+        emit(event, records=ids)
 
 
 def records_deleted(dataset, records) -> None:
@@ -150,15 +222,15 @@ def response_event(event: Event, response) -> None:
     if event == Event.RESPONSE_DELETED:
         before_delete(event, lambda: [payloads.response_data(response)])
     else:
-        emit(event, lambda: [payloads.response_data(response)])
+        emit(event, responses=[(response.record_id, response.user_id)])
 
 
 def responses_written(dataset, created: list, updated: list) -> None:
-    """Responses written in bulk, by (record id, user id): read back in one query each."""
+    """Responses written (in bulk), by (record id, user id): read by the worker."""
     if created:
-        emit(Event.RESPONSE_CREATED, lambda: payloads.responses_data(dataset, created))
+        emit(Event.RESPONSE_CREATED, responses=created)
     if updated:
-        emit(Event.RESPONSE_UPDATED, lambda: payloads.responses_data(dataset, updated))
+        emit(Event.RESPONSE_UPDATED, responses=updated)
 
 
 def records_completed(dataset, record_ids) -> None:

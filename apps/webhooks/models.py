@@ -48,6 +48,31 @@ class Webhook(models.Model):
         return self.url
 
 
+class PendingEvent(models.Model):
+    """Events committed but not yet expanded into deliveries. The request that caused them
+    writes this one small row; a worker builds the payloads and one delivery per (event,
+    webhook). As in Argilla, created/updated/completed events name their records or responses
+    and the worker reads them (as they are then; one deleted meanwhile is skipped), while
+    deleted events and dataset events carry their payloads, taken at the commit.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.CharField(_("event"), max_length=32)
+    webhook_ids = ArrayField(models.UUIDField(), verbose_name=_("webhooks"))
+    # JSON as text (written and read whole, never queried): {"items": [payload, …]},
+    # {"records": [id, …]} or {"responses": [[record id, user id], …]}.
+    source = models.TextField(_("source"))
+    occurred_at = models.DateTimeField(_("occurred at"))
+
+    class Meta:
+        ordering = ["occurred_at"]
+        verbose_name = _("pending event")
+        verbose_name_plural = _("pending events")
+
+    def __str__(self) -> str:
+        return self.event
+
+
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("pending")
     DELIVERED = "delivered", _("delivered")
@@ -59,7 +84,11 @@ class Delivery(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     webhook = models.ForeignKey(
-        Webhook, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("webhook")
+        Webhook,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("webhook"),
+        db_index=False,  # the indexes below start with it: one less to write per event
     )
     # The `webhook-id` header: the same on every attempt, so receivers can de-duplicate.
     event_id = models.UUIDField(_("event id"))
@@ -87,7 +116,8 @@ class Delivery(models.Model):
                 condition=models.Q(status="pending"),
                 name="delivery_pending_per_webhook",
             ),
-            models.Index(fields=["webhook", "-inserted_at"], name="delivery_recent_per_webhook"),
+            # The admin's recent deliveries of a webhook (and the cascade on delete).
+            models.Index(fields=["webhook", "inserted_at"], name="delivery_per_webhook"),
         ]
 
     def __str__(self) -> str:

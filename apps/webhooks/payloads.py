@@ -65,12 +65,16 @@ def record_data(record: Record, dataset: dict | None = None) -> dict:
     return record_row_data(as_row(record), dataset or dataset_data(record.dataset))
 
 
-def records_data(dataset: Dataset, record_ids) -> list[dict]:
-    """The records of `dataset` with these ids, as they are now: one query."""
-    shared = dataset_data(dataset)
-    # By id alone: the ids come from this dataset, and the Dataset object may be stale.
-    rows = Record.objects.filter(pk__in=list(record_ids)).order_by("inserted_at", "id")
-    return [record_row_data(row, shared) for row in rows.values(*RECORD_COLUMNS)]
+def records_data(record_ids) -> list[dict]:
+    """The records with these ids, as they are now (deleted ones are left out): one query."""
+    rows = Record.objects.filter(pk__in=list(record_ids)).select_related("dataset__workspace")
+    shared: dict = {}  # one dataset object per dataset, shared by its records' payloads
+    result = []
+    for record in rows.order_by("inserted_at", "id"):
+        if record.dataset_id not in shared:
+            shared[record.dataset_id] = dataset_data(record.dataset)
+        result.append(record_data(record, shared[record.dataset_id]))
+    return result
 
 
 def user_data(user) -> dict:
@@ -97,17 +101,21 @@ def response_data(response: Response, record: dict | None = None) -> dict:
     }
 
 
-def responses_data(dataset: Dataset, pairs) -> list[dict]:
-    """The responses of `dataset` for these (record id, user id) pairs: one query."""
-    pairs = list(pairs)
-    if not pairs:
+def responses_data(pairs) -> list[dict]:
+    """The responses for these (record id, user id) pairs, as they are now: one query."""
+    wanted = {(str(record_id), str(user_id)) for record_id, user_id in pairs}
+    if not wanted:
         return []
-    record_ids = {record_id for record_id, _user in pairs}
-    wanted = set(pairs)
-    shared = dataset_data(dataset)
-    responses = Response.objects.filter(record_id__in=record_ids).select_related("record", "user")
-    return [
-        response_data(r, record_data(r.record, shared))
-        for r in responses.order_by("inserted_at", "id")
-        if (r.record_id, r.user_id) in wanted
-    ]
+    responses = Response.objects.filter(
+        record_id__in={r for r, _u in wanted}, user_id__in={u for _r, u in wanted}
+    ).select_related("record__dataset__workspace", "user")
+    shared: dict = {}
+    result = []
+    for response in responses.order_by("inserted_at", "id"):
+        if (str(response.record_id), str(response.user_id)) not in wanted:
+            continue
+        dataset = response.record.dataset
+        if dataset.pk not in shared:
+            shared[dataset.pk] = dataset_data(dataset)
+        result.append(response_data(response, record_data(response.record, shared[dataset.pk])))
+    return result

@@ -11,7 +11,7 @@ from standardwebhooks.webhooks import Webhook as StandardWebhook
 
 from apps.webhooks import delivery as sending
 from apps.webhooks import events, services
-from apps.webhooks.models import Delivery, DeliveryStatus
+from apps.webhooks.models import Delivery, DeliveryStatus, PendingEvent
 
 
 def _queue(webhook, *names):
@@ -120,7 +120,8 @@ def test_a_disabled_webhook_gets_nothing(receiver, make_webhook):
     assert receiver.requests == []
     assert Delivery.objects.get().status == DeliveryStatus.FAILED
     # And no new event is even queued for it.
-    assert events.publish("dataset.created", [{"name": "x"}]) == 0
+    events.queue("dataset.created", lambda: {"items": [{"name": "x"}]})
+    assert not PendingEvent.objects.exists() and Delivery.objects.count() == 1
 
 
 def test_a_deleted_webhook_stops_at_once(receiver, make_webhook):

@@ -10,13 +10,15 @@ from django_tasks_db.models import DBTaskResult
 from apps.datasets import services as datasets
 from apps.records import services as records
 from apps.responses import services as responses
-from apps.webhooks.models import Delivery, Event
+from apps.webhooks import events
+from apps.webhooks.models import Delivery, Event, PendingEvent
 from tests.admin import form_data
 
 PUBLIC = "https://93.184.215.14/hooks"
 
 
 def _delivered(**filters):
+    events.expand_pending()  # what the worker does first
     return [
         (d.event, orjson.loads(d.body)["data"])
         for d in Delivery.objects.filter(**filters).order_by("inserted_at", "id")
@@ -42,26 +44,25 @@ def test_a_dataset_life_emits_every_event_in_order(
     transactional_db, world, make_webhook, make_dataset
 ):
     make_webhook(PUBLIC, events=Event.values)
-    # Every service commits (transactional_db), so its events are queued right then.
+    # Every service commits (transactional_db), so its events are queued right then; the
+    # worker expands them between steps (created/updated events read what they name then).
+    worker = events.expand_pending
     dataset = make_dataset(world.ws_a, name="life")
     datasets.update_dataset(dataset=dataset, guidelines="Be kind.")
     records.upsert_records(dataset=dataset, items=[_item(1), _item(2)])
+    worker()
     answer = {"response_ranking": {"value": 2}}
-    response = responses.save_response(
-        user=world.ann1,
-        record=(first := dataset.records.get(external_id="r1")),
-        values=answer,
-        status="draft",
-    )
-    responses.save_response(
-        user=world.ann1, record=response.record, values=answer, status="submitted"
-    )
+    first = dataset.records.get(external_id="r1")
+    response = responses.save_response(user=world.ann1, record=first, values=answer, status="draft")
+    worker()
+    responses.save_response(user=world.ann1, record=first, values=answer, status="submitted")
+    worker()
     responses.delete_response(response=response)
     records.delete_records(dataset=dataset, ids=[first.pk])
     dataset_id = dataset.pk
     datasets.delete_dataset(dataset=dataset)
-    events = [event for event, _data in _delivered()]
-    assert events == [
+    kinds = [kind for kind, _data in _delivered()]
+    assert kinds == [
         "dataset.created",
         "dataset.published",
         "dataset.updated",
@@ -119,8 +120,11 @@ def test_bulk_emits_one_event_per_record_and_enqueues_once_per_webhook(
         for start in range(0, 5000, 500):
             items = [_item(n) for n in range(start, start + 500)]
             records.upsert_records(dataset=dataset, items=items)
+    # The requests wrote one pending event each, and enqueued one task each.
+    assert PendingEvent.objects.count() == 10
+    assert DBTaskResult.objects.count() - tasks_before == 10
+    assert events.expand_pending() == 5000  # the worker's part
     assert Delivery.objects.filter(webhook=webhook, event="record.created").count() == 5000
-    assert DBTaskResult.objects.count() - tasks_before == 10  # one per bulk request
     ids = [orjson.loads(body)["data"]["external_id"] for body in _bodies(webhook)]
     assert ids == [f"r{n}" for n in range(5000)]  # queued in the order written
 
@@ -150,9 +154,10 @@ def test_publishing_costs_the_same_queries_for_1_and_50_records(
             records.upsert_records(
                 dataset=dataset, items=[_item(f"{count}-{n}") for n in range(count)]
             )
-        # Which webhooks listen; the deliveries written with COPY (not in the query log) in
-        # their own transaction (here a savepoint and its release); the delivery task enqueued.
-        with django_assert_num_queries(4):
+        # Which webhooks listen; then in a transaction of its own (here a savepoint and its
+        # release) that does not wait for the disk (SET LOCAL), the pending event (the
+        # payloads, from the rows just written) and the delivery task enqueued.
+        with django_assert_num_queries(6):
             for callback in callbacks:
                 callback()
 
