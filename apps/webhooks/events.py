@@ -9,7 +9,6 @@ delivery per (event, webhook) with COPY, and sends them. So a 500-record request
 small row and one task; 5,000 events are 5,000 deliveries, not 5,000 tasks.
 """
 
-import logging
 import os
 import threading
 import uuid
@@ -24,8 +23,6 @@ from django.utils import timezone
 from apps.records.bulk import insert_rows
 from apps.webhooks import payloads
 from apps.webhooks.models import Delivery, Event, PendingEvent, Webhook
-
-logger = logging.getLogger(__name__)
 
 Items = list[dict] | Callable[[], list[dict]]
 
@@ -113,8 +110,10 @@ def expand_pending() -> int:
             if pending is None:
                 return written
             # Webhooks deleted since the commit get nothing (their rows would not insert).
-            alive = set(Webhook.objects.filter(pk__in=pending.webhook_ids).values_list("pk"))
-            hooks = [pk for pk in pending.webhook_ids if (pk,) in alive]
+            alive = set(
+                Webhook.objects.filter(pk__in=pending.webhook_ids).values_list("pk", flat=True)
+            )
+            hooks = [pk for pk in pending.webhook_ids if pk in alive]
             items = _payloads(orjson.loads(pending.source))
             written += write_deliveries(pending.event, items, hooks, pending.occurred_at)
             pending.delete()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from standardwebhooks.webhooks import Webhook as StandardWebhook
 
 from apps.webhooks import delivery as sending
@@ -50,6 +51,9 @@ def test_a_receiver_failing_twice_gets_the_event_again_with_backoff(receiver, ma
     head = Delivery.objects.order_by("inserted_at").first()
     assert (head.status, head.attempts, head.response_status) == ("pending", 1, 500)
     assert head.next_attempt_at == start + sending.BACKOFF[0]
+    # The worker is asked to come back then (a deferred task in the database backend).
+    retry = DBTaskResult.objects.get(run_after=head.next_attempt_at)
+    assert retry.task_path == "apps.webhooks.tasks.deliver_webhook"
     # Not due yet: nothing is sent, and the second event waits behind the first.
     assert sending.deliver_pending(webhook.pk, now=start + timedelta(seconds=1)) == 0
     assert len(receiver.requests) == 1
