@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from apps.datasets.errors import Problems
 from apps.webhooks import events as webhook_events
 from apps.webhooks import signing, targets
-from apps.webhooks.models import PING, Event, Webhook
+from apps.webhooks.models import PING, Delivery, DeliveryStatus, Event, Webhook
 
 _UNSET = object()
 MAX_DESCRIPTION = 1000
@@ -106,3 +106,13 @@ def _version() -> str:
     from django.conf import settings
 
     return settings.LOAM_VERSION
+
+
+@transaction.atomic
+def prune_deliveries(*, older_than) -> int:
+    """Forget finished deliveries (delivered or given up) inserted before `older_than`;
+    pending ones stay. Returns how many were deleted."""
+    finished = Delivery.objects.filter(inserted_at__lt=older_than).exclude(
+        status=DeliveryStatus.PENDING
+    )
+    return finished.delete()[0]

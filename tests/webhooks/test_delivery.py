@@ -155,3 +155,16 @@ def test_a_dns_answer_turned_private_before_delivery_is_not_sent(make_webhook, m
     delivery = Delivery.objects.get()
     assert delivery.status == "pending" and "10.0.0.7" in delivery.error
     assert delivery.response_status is None
+
+
+def test_pruning_keeps_pending_and_recent_deliveries(make_webhook):
+    from django.core.management import call_command
+
+    webhook = make_webhook("https://93.184.215.14/hook")
+    _queue(webhook, "old delivered", "old pending", "recent delivered")
+    old, old_pending, recent = Delivery.objects.order_by("inserted_at")
+    long_ago = timezone.now() - timedelta(days=40)
+    Delivery.objects.filter(pk__in=[old.pk, old_pending.pk]).update(inserted_at=long_ago)
+    Delivery.objects.filter(pk__in=[old.pk, recent.pk]).update(status=DeliveryStatus.DELIVERED)
+    call_command("prune_webhook_deliveries", "--days", "30")
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {old_pending.pk, recent.pk}
