@@ -191,3 +191,33 @@ def test_the_api_and_the_admin_emit_too(
         answer = client.post(reverse("admin:datasets_dataset_add"), data)
         assert answer.status_code == 302
     assert [d["name"] for _e, d in _delivered()] == ["from-api", "from-admin"]
+
+
+def test_the_web_apps_bulk_answer_emits_per_response_and_completion(
+    world, make_webhook, make_dataset, django_capture_on_commit_callbacks
+):
+    make_webhook(PUBLIC, events=["response.created", "response.updated", "record.completed"])
+    dataset = make_dataset(world.ws_a)
+    records.upsert_records(dataset=dataset, items=[_item(n) for n in range(3)])
+    chosen = list(dataset.records.order_by("inserted_at"))
+    question = dataset.questions.get(name="response_ranking")
+    responses.save_response(
+        user=world.ann1,
+        record=chosen[0],
+        values={"correct_response": {"value": "x"}},
+        status="draft",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        responses.bulk_answer(
+            user=world.ann1, dataset=dataset, records=chosen, question=question, value=3
+        )
+    delivered = _delivered()
+    assert [kind for kind, _d in delivered] == [
+        "response.created",
+        "response.created",
+        "response.updated",
+        "record.completed",
+        "record.completed",
+        "record.completed",
+    ]
+    assert {d["record"]["external_id"] for _k, d in delivered[:3]} == {"r0", "r1", "r2"}
