@@ -8,7 +8,6 @@ Any other answer (a 4xx, a redirect) is final. A disabled webhook's pending deli
 dropped; a deleted webhook's are gone with it (cascade), so sending stops at once.
 """
 
-import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -19,8 +18,6 @@ from django.utils.translation import gettext as _
 from apps.webhooks import sender
 from apps.webhooks.events import expand_pending
 from apps.webhooks.models import Delivery, DeliveryStatus, Webhook
-
-logger = logging.getLogger(__name__)
 
 # Waits before the 2nd, 3rd, … try: 10 s × 3ⁿ, 27 hours in all over 10 tries.
 BACKOFF = [timedelta(seconds=10 * 3**n) for n in range(9)]
