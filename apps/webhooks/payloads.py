@@ -66,15 +66,16 @@ def record_data(record: Record, dataset: dict | None = None) -> dict:
 
 
 def records_data(record_ids) -> list[dict]:
-    """The records with these ids, as they are now (deleted ones are left out): one query."""
-    rows = Record.objects.filter(pk__in=list(record_ids)).select_related("dataset__workspace")
-    shared: dict = {}  # one dataset object per dataset, shared by its records' payloads
-    result = []
-    for record in rows.order_by("inserted_at", "id"):
-        if record.dataset_id not in shared:
-            shared[record.dataset_id] = dataset_data(record.dataset)
-        result.append(record_data(record, shared[record.dataset_id]))
-    return result
+    """The records with these ids, as they are now (deleted ones are left out): two queries,
+    rows as dicts (no model instances: a worker expands thousands at a time)."""
+    rows = list(
+        Record.objects.filter(pk__in=list(record_ids))
+        .order_by("inserted_at", "id")
+        .values(*RECORD_COLUMNS, "dataset_id")
+    )
+    datasets = Dataset.objects.filter(pk__in={row["dataset_id"] for row in rows})
+    shared = {d.pk: dataset_data(d) for d in datasets.select_related("workspace")}
+    return [record_row_data(row, shared[row["dataset_id"]]) for row in rows]
 
 
 def user_data(user) -> dict:
