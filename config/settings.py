@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "apps.annotation",
     "apps.api",
     "apps.exports",
+    "apps.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Webhook targets on private networks are refused (SSRF), except these hosts or CIDRs
+# (comma-separated), e.g. an on-premise receiver: "hooks.internal,10.1.2.0/24".
+LOAM_WEBHOOK_ALLOWED_HOSTS = env_list("LOAM_WEBHOOK_ALLOWED_HOSTS", [])
 SPECTACULAR_SETTINGS = {
     "TITLE": "Loam API",
     "DESCRIPTION": "Argilla-compatible /api/v1 plus Loam's own extensions.",

@@ -28,6 +28,7 @@ v1 = [
     path("", include("apps.responses.api.urls")),
     path("", include("apps.annotation.api.urls")),
     path("", include("apps.exports.api.urls")),
+    path("", include("apps.webhooks.api.urls")),
 ]
 
 legacy = [

@@ -18,6 +18,8 @@ from apps.datasets import settings_validation as sv
 from apps.datasets.errors import ValidationFailed
 from apps.datasets.models import Dataset, Field, MetadataProperty, Question, VectorSettings
 from apps.records.models import Record, RecordStatus
+from apps.webhooks import events as webhooks
+from apps.webhooks.models import Event
 from apps.workspaces.admin_scoping import ScopedAdminMixin, ScopedModelAdmin, ScopedRelatedFilter
 
 # What the shared validators read; the form's other keys (id, dataset, position) are Django's.
@@ -217,6 +219,7 @@ class DatasetAdmin(DatasetAssignmentAdminMixin, ScopedModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.save()  # the form ran the model's validators: the same rules as create_dataset
+            webhooks.dataset_event(Event.DATASET_CREATED, obj)
             return
         # Through the service, so a new min_submitted re-computes the records' statuses.
         stored = Dataset.objects.select_related("workspace").filter(pk=obj.pk).first()

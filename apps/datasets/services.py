@@ -19,6 +19,8 @@ from apps.datasets.models import (
     Question,
     VectorSettings,
 )
+from apps.webhooks import events as webhooks
+from apps.webhooks.models import Event
 from apps.workspaces.models import Workspace
 
 _UNSET = object()
@@ -93,7 +95,7 @@ def create_dataset(
         )
     try:
         with transaction.atomic():
-            return Dataset.objects.create(
+            dataset = Dataset.objects.create(
                 workspace=workspace,
                 name=name,
                 guidelines=guidelines,
@@ -103,6 +105,8 @@ def create_dataset(
             )
     except IntegrityError:  # lost a race with a concurrent create of the same name
         raise _conflict_name(_("Dataset"), name) from None
+    webhooks.dataset_event(Event.DATASET_CREATED, dataset)
+    return dataset
 
 
 @transaction.atomic
@@ -145,6 +149,7 @@ def update_dataset(
     dataset.save()
     if dataset.min_submitted != old_min_submitted:
         recompute_dataset_statuses(dataset=dataset)
+    webhooks.dataset_event(Event.DATASET_UPDATED, dataset)
     return dataset
 
 
@@ -325,10 +330,12 @@ def publish_dataset(*, dataset: Dataset) -> Dataset:
     from apps.annotation.services import distribute_published_dataset
 
     distribute_published_dataset(dataset=dataset)
+    webhooks.dataset_event(Event.DATASET_PUBLISHED, dataset)
     return dataset
 
 
 @transaction.atomic
 def delete_dataset(*, dataset: Dataset) -> None:
     """Deletes the dataset with its settings, records, suggestions, vectors and responses."""
+    webhooks.dataset_event(Event.DATASET_DELETED, dataset)
     dataset.delete()

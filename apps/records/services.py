@@ -21,6 +21,7 @@ from apps.records.validation import CleanRecord, clean_record, clean_records, cl
 from apps.responses.models import Response, ResponseStatus
 from apps.responses.status import lock_records, refresh_record_statuses
 from apps.responses.validation import clean_values
+from apps.webhooks import events as webhooks
 
 
 def ensure_published(dataset: Dataset) -> None:
@@ -100,6 +101,7 @@ def create_records(
     )
     Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
     _assign(dataset, records)
+    webhooks.records_created(dataset, records)
     return records
 
 
@@ -339,7 +341,9 @@ def upsert_records(
     insert_rows(Record, new_rows)
     _assign(dataset, [NewRecord(row["id"], row["inserted_at"]) for row in new_rows])
     _update_matched([p for p in plan if p.new_row is None], now)
+    answered = _answered_before(plan)
     children = _upsert_children(plan, schema, now)
+    _emit_upserted(dataset, plan, new_rows, answered)  # before statuses: record.completed last
     record_ids = [p.record_id for p in plan]
     has_responses = any(p.responses for p in plan)
     if has_responses:
@@ -352,6 +356,32 @@ def upsert_records(
         updated_ids=[p.record_id for p in plan if p.new_row is None],
         new_rows=new_rows if from_memory else None,
         children=children if from_memory else None,
+    )
+
+
+def _answered_before(plan: list[_Planned]) -> set:
+    """(record id, user id) of the responses that items replace: their events are updates.
+    A query only when items carry responses to existing records."""
+    pairs = {(p.record_id, user.pk) for p in plan if p.new_row is None for user, *_ in p.responses}
+    if not pairs:
+        return set()
+    found = Response.objects.filter(
+        record_id__in={r for r, _u in pairs}, user_id__in={u for _r, u in pairs}
+    ).values_list("record_id", "user_id")
+    return set(found) & pairs
+
+
+def _emit_upserted(dataset: Dataset, plan: list[_Planned], new_rows: list, answered: set) -> None:
+    """Webhook events, sent once the transaction commits (record.completed: see status.py)."""
+    webhooks.records_created(dataset, new_rows)
+    webhooks.records_event(
+        webhooks.Event.RECORD_UPDATED, dataset, [p.record_id for p in plan if p.new_row is None]
+    )
+    pairs = [(p.record_id, user.pk) for p in plan for user, *_ in p.responses]
+    webhooks.responses_written(
+        dataset,
+        created=[pair for pair in pairs if pair not in answered],
+        updated=[pair for pair in pairs if pair in answered],
     )
 
 
@@ -441,6 +471,7 @@ def _upsert_children(plan: list[_Planned], schema: DatasetSchema, now) -> dict:
 @transaction.atomic
 def delete_records(*, dataset: Dataset, ids: list) -> int:
     """Delete the given records of `dataset` (ids of other datasets are ignored)."""
+    webhooks.records_deleted(dataset, Record.objects.filter(dataset=dataset, pk__in=ids))
     deleted, _detail = Record.objects.filter(dataset=dataset, pk__in=ids).delete()
     Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=timezone.now())
     return deleted
@@ -449,6 +480,7 @@ def delete_records(*, dataset: Dataset, ids: list) -> int:
 @transaction.atomic
 def delete_record(*, record: Record) -> None:
     dataset_id = record.dataset_id
+    webhooks.records_deleted(None, [record])
     record.delete()
     Dataset.objects.filter(pk=dataset_id).update(last_activity_at=timezone.now())
 

@@ -16,11 +16,13 @@ from apps.datasets import question_types
 from apps.datasets.errors import Conflict, ValidationFailed
 from apps.datasets.models import Dataset, Question
 from apps.datasets.schema import DatasetSchema
-from apps.records.models import Record
+from apps.records.models import Record, RecordStatus
 from apps.records.sql import for_update, hot_cursor, rows_as
 from apps.responses.models import Response, ResponseStatus
 from apps.responses.status import lock_records, refresh_record_statuses, status_case
 from apps.responses.validation import clean_values
+from apps.webhooks import events as webhooks
+from apps.webhooks.models import Event
 
 # last_activity_at is kept to the minute: rewriting it on every submit would make the one
 # dataset row a lock that every annotator of the dataset queues behind.
@@ -84,7 +86,9 @@ def _upsert(*, record: Record, user: User, values: dict, status: str) -> Respons
         f"INSERT INTO {RESPONSES} (id, record_id, user_id, {VALUES}, status, inserted_at,"
         " updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
         f" ON CONFLICT (record_id, user_id) DO UPDATE SET {VALUES} = excluded.{VALUES},"
-        " status = excluded.status, updated_at = excluded.updated_at RETURNING *"
+        " status = excluded.status, updated_at = excluded.updated_at"
+        # xmax is 0 on a row just inserted: the webhook event is response.created, else updated.
+        " RETURNING *, (xmax = 0) AS was_inserted"
     )
     values_sql = _VALUES_FIELD.get_db_prep_value(values, connection)
     params = [uuid.uuid4(), record.pk, user.pk, values_sql, status, now, now]
@@ -98,10 +102,16 @@ def _upsert(*, record: Record, user: User, values: dict, status: str) -> Respons
     response = rows_as(
         Response,
         f"WITH saved AS ({upsert}), refreshed AS (UPDATE {RECORDS} SET status = {case}"
-        f" WHERE id = %s AND status <> {case}) SELECT * FROM saved",
+        f" WHERE id = %s AND status <> {case} RETURNING status)"
+        " SELECT saved.*, (SELECT status FROM refreshed) AS record_status FROM saved",
         [*params, *case_params, record.pk, *case_params],
     )[0]
     response.record, response.user = record, user
+    webhooks.response_event(
+        Event.RESPONSE_CREATED if response.was_inserted else Event.RESPONSE_UPDATED, response
+    )
+    if response.record_status == RecordStatus.COMPLETED:
+        webhooks.records_completed(record.dataset, [record.pk])
     return response
 
 
@@ -128,6 +138,7 @@ def create_response(
         )
     response = Response.objects.create(record=record, user=user, values=cleaned, status=status)
     _after_write(record)
+    webhooks.response_event(Event.RESPONSE_CREATED, response)
     return response
 
 
@@ -138,6 +149,7 @@ def update_response(*, response: Response, values, status: str) -> Response:
     response.status = status
     response.save(update_fields=["values", "status", "updated_at"])
     _after_write(record)
+    webhooks.response_event(Event.RESPONSE_UPDATED, response)
     return response
 
 
@@ -145,6 +157,7 @@ def update_response(*, response: Response, values, status: str) -> Response:
 def delete_response(*, response: Response) -> None:
     record = response.record
     lock_records([record.pk])
+    webhooks.response_event(Event.RESPONSE_DELETED, response)
     response.delete()
     _after_write(record)
 
@@ -187,6 +200,11 @@ def bulk_answer(*, user: User, dataset: Dataset, records: list[Record], question
             to_update.append(response)
     Response.objects.bulk_create(to_create)
     Response.objects.bulk_update(to_update, ["values", "status", "updated_at"])
+    webhooks.responses_written(
+        dataset,
+        created=[(r.record_id, user.pk) for r in to_create],
+        updated=[(r.record_id, user.pk) for r in to_update],
+    )
     refresh_record_statuses(dataset=dataset, record_ids=ids)
     touch_activity(dataset, now)
     return len(records)

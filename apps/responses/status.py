@@ -12,6 +12,7 @@ from apps.datasets.models import Dataset
 from apps.records.models import Record, RecordStatus
 from apps.records.sql import for_update, hot_cursor, in_ids
 from apps.responses.models import Response, ResponseStatus
+from apps.webhooks import events as webhooks
 
 DATASETS = Dataset._meta.db_table
 RECORDS = Record._meta.db_table
@@ -49,11 +50,19 @@ def _write_statuses(dataset: Dataset, where: str = "", where_params: list | None
         f" AND c.status = '{ResponseStatus.SUBMITTED}')",
         dataset.pk,
     )
-    sql = f"UPDATE {RECORDS} SET status = {case} WHERE dataset_id = %s{where} AND status <> {case}"
+    sql = (
+        f"UPDATE {RECORDS} SET status = {case} WHERE dataset_id = %s{where} AND status <> {case}"
+        " RETURNING id, status"
+    )
     params = [*case_params, dataset.pk, *(where_params or []), *case_params]
     with hot_cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        changed = cursor.fetchall()
+    # Records that just became completed: a webhook event each, once this commits.
+    webhooks.records_completed(
+        dataset, [record_id for record_id, status in changed if status == RecordStatus.COMPLETED]
+    )
+    return len(changed)
 
 
 def refresh_record_statuses(*, dataset: Dataset, record_ids: Iterable[UUID]) -> int:
