@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("profile", home.profile, name="profile"),
     path("profile/api-key", home.rotate_api_key, name="rotate_api_key"),
+    path("language", home.set_language, name="set_language"),
     path("datasets/<str:dataset_id>/annotate", focus.annotate, name="annotate"),
     path(
         "datasets/<str:dataset_id>/records/<str:record_id>/<slug:action>",

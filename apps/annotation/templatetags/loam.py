@@ -1,7 +1,9 @@
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from apps.annotation.markdown import render_markdown
+from apps.responses.models import ResponseStatus
 
 register = template.Library()
 
@@ -22,3 +24,14 @@ def percent(part, whole):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def status_label(status):
+    """A response status ("pending": none yet) in the reader's language."""
+    if status == "pending":
+        return _("Pending")
+    try:
+        return ResponseStatus(status).label
+    except ValueError:
+        return status
