@@ -10,6 +10,7 @@ One row per record. Columns, in order (see README, "Exports"):
 """
 
 import pyarrow as pa
+from django.utils.translation import gettext as _
 
 from apps.datasets.errors import ValidationFailed
 from apps.datasets.schema import DatasetSchema
@@ -36,7 +37,9 @@ class RecordsLayout:
     def __init__(self, schema: DatasetSchema, *, layout: str = "lists", annotators=()):
         if layout not in LAYOUTS:
             raise ValidationFailed.single(
-                ("layout",), f"Unknown layout {layout!r}; choose one of: {', '.join(LAYOUTS)}."
+                ("layout",),
+                _("Unknown layout %(layout)r; choose one of: %(layouts)s.")
+                % {"layout": layout, "layouts": ", ".join(LAYOUTS)},
             )
         self.layout = layout
         self.annotators = list(annotators)
