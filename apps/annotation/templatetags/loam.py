@@ -3,6 +3,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from apps.annotation.markdown import render_markdown
+from apps.annotation.web.choices import choices_of, description_is_in_chips
 from apps.responses.models import ResponseStatus
 
 register = template.Library()
@@ -35,3 +36,21 @@ def status_label(status):
         return ResponseStatus(status).label
     except ValueError:
         return status
+
+
+@register.filter
+def choices(question):
+    return choices_of(question)
+
+
+@register.filter
+def description_in_chips(question):
+    return description_is_in_chips(question)
+
+
+@register.simple_tag(takes_context=True)
+def mod_key(context):
+    """The modifier key of the reader's keyboard: ⌘ on a Mac, Ctrl elsewhere."""
+    request = context.get("request")
+    agent = request.headers.get("User-Agent", "") if request else ""
+    return "⌘" if "Macintosh" in agent or "Mac OS X" in agent else "Ctrl"

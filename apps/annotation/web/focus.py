@@ -94,7 +94,7 @@ def respond(request, dataset_id, record_id, action):
         try:
             save_response(user=request.user, record=record, values=values, status=status)
         except ValidationFailed as error:
-            problems = problems_by_question(error)
+            problems = problems_by_question(error, layout.questions)
     if problems:
         context = _panel_context(request, dataset, layout, record, posted=values, problems=problems)
         return _render_panel(request, context, status=422)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from apps.annotation.web.answers import titled
 from apps.annotation.web.focus import published_dataset
 from apps.annotation.web.selectors import RESPONSE_FILTERS, Layout
 from apps.datasets.errors import ValidationFailed
@@ -117,7 +118,9 @@ def bulk_answer_view(request, dataset_id):
             user=request.user, dataset=dataset, records=records, question=question, value=value
         )
     except ValidationFailed as error:
-        messages.error(request, "; ".join(str(p.message) for p in error.problems))
+        messages.error(
+            request, "; ".join(titled(str(p.message), layout.questions) for p in error.problems)
+        )
         return redirect(back)
     messages.success(
         request,
