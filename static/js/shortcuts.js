@@ -45,6 +45,8 @@
     const input = question.querySelectorAll("[data-option] input")[n - 1];
     if (!input) return false;
     input.checked = input.type === "checkbox" ? !input.checked : true;
+    // Within the question, focus follows the pick (as arrow keys do), so Tab leaves from it.
+    if (question.contains(document.activeElement)) input.focus({ preventScroll: true });
     input.dispatchEvent(new Event("change", { bubbles: true }));
     return true;
   }
@@ -77,6 +79,12 @@
     if (typing || mod || event.altKey) return;
     if (event.key === "?") { event.preventDefault(); document.getElementById("shortcuts").showModal(); return; }
     if (event.key === "g") { event.preventDefault(); toggleGuidelines(); return; }
+    const nav = { b: "back", p: "previous", n: "next" }[event.key];
+    if (nav) {
+      const link = document.querySelector(`[data-nav="${nav}"]`);
+      if (link) { event.preventDefault(); link.click(); }
+      return;
+    }
     // A rank select takes digits itself.
     if (/^[1-9]$/.test(event.key) && target.tagName !== "SELECT") {
       const question = currentQuestion();

@@ -22,7 +22,7 @@ def log_in(page, base, username="annotator", password="loam-annotator-demo"):
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/")
 
 

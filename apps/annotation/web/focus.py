@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.annotation import queue
+from apps.annotation.web import position as positions
 from apps.annotation.web.answers import form_state, parse_answers, problems_by_question
 from apps.annotation.web.selectors import (
     Layout,
@@ -38,10 +39,22 @@ def published_dataset(user, dataset_id):
     return dataset
 
 
-def _panel_context(request, dataset, layout, record, *, posted=None, problems=None, notice=""):
+def _panel_context(
+    request, dataset, layout, record, *, view, posted=None, problems=None, notice=""
+):
     response = my_response(request.user, record) if record else None
     suggestions = suggestions_by_question(record) if record else {}
     values = posted if posted is not None else (response.values if response else {})
+    progress = progress_for(request.user, dataset)
+    remaining = positions.remaining_for(
+        dataset, request.user, pending_records=progress.team.pending
+    )
+    if view == positions.PENDING:
+        position = positions.queue_position(
+            dataset, request.user, record, progress=progress, remaining=remaining
+        )
+    else:
+        position = positions.walk_position(dataset, request.user, view, record)
     return {
         "dataset": dataset,
         "layout": layout,
@@ -50,7 +63,14 @@ def _panel_context(request, dataset, layout, record, *, posted=None, problems=No
         "state": form_state(layout.questions, values, suggestions) if record else {},
         "problems": problems or {},
         "general_problems": (problems or {}).get("__all__", []),
-        "progress": progress_for(request.user, dataset),
+        "progress": progress,
+        "position": position,
+        "remaining": remaining,
+        "my_counts": [
+            (ResponseStatus.DRAFT, progress.mine.draft),
+            (ResponseStatus.SUBMITTED, progress.mine.submitted),
+            (ResponseStatus.DISCARDED, progress.mine.discarded),
+        ],
         "notice": notice,
     }
 
@@ -67,11 +87,14 @@ def _render_panel(request, context, *, status=200):
 def annotate(request, dataset_id):
     dataset = published_dataset(request.user, dataset_id)
     layout = Layout.load(dataset, request.user)
+    view = positions.clean_view(request.GET.get("view"))
     if request.GET.get("record"):
         record = record_of(dataset, request.GET["record"])
-    else:
+    elif view == positions.PENDING:
         record = queue.next_record(dataset=dataset, user=request.user)
-    return _render_panel(request, _panel_context(request, dataset, layout, record))
+    else:
+        record = positions.first_of(dataset, request.user, view)
+    return _render_panel(request, _panel_context(request, dataset, layout, record, view=view))
 
 
 @login_required
@@ -80,9 +103,10 @@ def respond(request, dataset_id, record_id, action):
     dataset = published_dataset(request.user, dataset_id)
     record = record_of(dataset, record_id)
     layout = Layout.load(dataset, request.user)
+    view = positions.clean_view(request.POST.get("view"))
     if action == "skip":
         queue.skip(dataset=dataset, user=request.user, record=record)
-        return _next(request, dataset, layout, notice=_("Skipped."))
+        return _next(request, dataset, layout, record, view=view, notice=_("Skipped."))
     status = STATUS_FOR_ACTION.get(action)
     if status is None:
         raise NotFound(_("Unknown action."))
@@ -96,14 +120,16 @@ def respond(request, dataset_id, record_id, action):
         except ValidationFailed as error:
             problems = problems_by_question(error, layout.questions)
     if problems:
-        context = _panel_context(request, dataset, layout, record, posted=values, problems=problems)
+        context = _panel_context(
+            request, dataset, layout, record, view=view, posted=values, problems=problems
+        )
         return _render_panel(request, context, status=422)
     if action == "draft":
         if request.htmx:
             return render(request, "annotation/focus.html#save-state", {"saved": True})
-        return redirect(f"{reverse('annotation:annotate', args=[dataset.pk])}?record={record.pk}")
+        return redirect(_address(dataset, record, view))
     notice = _("Submitted.") if action == "submit" else _("Discarded.")
-    return _next(request, dataset, layout, notice=notice)
+    return _next(request, dataset, layout, record, view=view, notice=notice)
 
 
 def _already_final(user, record) -> bool:
@@ -111,15 +137,23 @@ def _already_final(user, record) -> bool:
     return response is not None and response.status != ResponseStatus.DRAFT
 
 
-def _next(request, dataset, layout, *, notice):
+def _address(dataset, record, view) -> str:
+    url = reverse("annotation:annotate", args=[dataset.pk])
+    query = [f"view={view}"] if view != positions.PENDING else []
+    query += [f"record={record.pk}"] if record is not None else []
+    return f"{url}?{'&'.join(query)}" if query else url
+
+
+def _next(request, dataset, layout, done, *, view, notice):
+    """After `done` was answered: the queue's next record, or the next one of the walk."""
+    if view == positions.PENDING:
+        record = queue.next_record(dataset=dataset, user=request.user)
+    else:
+        record = positions.first_of(dataset, request.user, view, after=done)
     if not request.htmx:
-        return redirect("annotation:annotate", dataset_id=dataset.pk)
-    record = queue.next_record(dataset=dataset, user=request.user)
-    context = _panel_context(request, dataset, layout, record, notice=notice)
+        return redirect(_address(dataset, record, view))
+    context = _panel_context(request, dataset, layout, record, view=view, notice=notice)
     response = _render_panel(request, context)
-    if record is not None:
-        # Keep the address bar on the record shown, so a reload finds it (and its draft).
-        response["HX-Push-Url"] = (
-            f"{reverse('annotation:annotate', args=[dataset.pk])}?record={record.pk}"
-        )
+    # Keep the address bar on the record shown, so a reload finds it (and its draft).
+    response["HX-Push-Url"] = _address(dataset, record, view)
     return response
