@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.annotation.web import focus, home, records_list
+from apps.annotation.web import bulk, focus, home, records_list
 
 app_name = "annotation"
 
@@ -18,7 +18,7 @@ urlpatterns = [
     path("datasets/<str:dataset_id>/records", records_list.records_list, name="records"),
     path(
         "datasets/<str:dataset_id>/bulk-answer",
-        records_list.bulk_answer_view,
+        bulk.bulk_answer_view,
         name="bulk_answer",
     ),
 ]

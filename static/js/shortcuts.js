@@ -15,18 +15,25 @@
     current.classList.add("current");
   }
 
+  const hasChoices = (q) => q && q.querySelector("[data-option], [data-span-label]");
+
+  // The question the number keys go to: the one holding focus or last used, if it has
+  // choices; else the nearest one before it that has (a text box has none to pick).
   function currentQuestion() {
-    const holder = document.activeElement?.closest?.("#answer-form .question");
-    if (holder) return holder;
-    if (current && document.contains(current)) return current;
-    return questions().find((q) => q.querySelector("[data-option], [data-span-label]")) || questions()[0];
+    const all = questions();
+    let question = document.activeElement?.closest?.("#answer-form .question");
+    if (!question && current && document.contains(current)) question = current;
+    if (hasChoices(question)) return question;
+    const at = all.indexOf(question);
+    const before = all.slice(0, at < 0 ? 0 : at).reverse().find(hasChoices);
+    return before || all.find(hasChoices) || all[0];
   }
 
   function focusQuestion(question) {
     if (!question) return;
     setCurrent(question);
     // A choice question takes the number keys at once; a text box would swallow them.
-    const entry = question.querySelector("[data-option] input:checked, [data-option] input");
+    const entry = question.querySelector("[data-option] input:checked") || question.querySelector("[data-option] input");
     (entry || question).focus({ preventScroll: true });
     question.scrollIntoView({ block: "nearest" });
   }
