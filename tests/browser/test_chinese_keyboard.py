@@ -24,7 +24,8 @@ VISIBLE_TEXT = """(selectors) => {
   body.querySelectorAll("option").forEach((el) => { el.textContent += "\\n"; });
   const shown = [body.innerText];
   document.querySelectorAll("[title], [aria-label], [placeholder]").forEach((el) => {
-    if (!el.closest(selectors)) shown.push(el.title, el.getAttribute("aria-label") || "", el.placeholder || "");
+    if (el.closest(selectors)) return;
+    shown.push(el.title, el.getAttribute("aria-label") || "", el.placeholder || "");
   });
   return shown.join("\\n");
 }"""
