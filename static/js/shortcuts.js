@@ -83,6 +83,10 @@
       if (question) { setCurrent(question); question.focus({ preventScroll: true }); }
       return;
     }
+    if (event.key === "Escape" && document.getElementById("focus").classList.contains("with-guidelines")) {
+      toggleGuidelines();
+      return;
+    }
     if (typing || mod || event.altKey) return;
     if (event.key === "?") { event.preventDefault(); document.getElementById("shortcuts").showModal(); return; }
     if (event.key === "g") { event.preventDefault(); toggleGuidelines(); return; }
@@ -104,11 +108,18 @@
   }
 
   document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-jump-questions]")) {
+      event.preventDefault();
+      focusQuestion(currentQuestion());
+      document.getElementById("answer-form").scrollIntoView({ block: "start" });
+    }
     if (event.target.closest("[data-toggle-guidelines]")) toggleGuidelines();
     if (event.target.closest("[data-open-shortcuts]")) document.getElementById("shortcuts").showModal();
   });
 
-  const start = () => { current = null; focusQuestion(currentQuestion()); };
+  // A touch screen has no keys to take: focusing would only draw a ring (and scroll).
+  const touch = window.matchMedia("(hover: none) and (pointer: coarse)").matches;
+  const start = () => { current = null; if (!touch) focusQuestion(currentQuestion()); };
   document.addEventListener("DOMContentLoaded", start);
   document.addEventListener("htmx:afterSettle", (event) => {
     if (event.target.id === "focus-body" || event.target.querySelector?.("#answer-form")) start();
