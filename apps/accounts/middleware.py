@@ -6,7 +6,8 @@ from django.utils import translation
 class UserLanguageMiddleware:
     """Runs after authentication: LocaleMiddleware runs before it and cannot see the user.
 
-    LocaleMiddleware's response half still sets Content-Language from the active language.
+    The language is active for this request only (the thread goes back to what it had),
+    and the response says which one it speaks (LocaleMiddleware keeps that header).
     """
 
     def __init__(self, get_response):
@@ -14,7 +15,10 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.language:
-            translation.activate(user.language)
+        if not (user.is_authenticated and user.language):
+            return self.get_response(request)
+        with translation.override(user.language):
             request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

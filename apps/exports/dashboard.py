@@ -10,6 +10,7 @@ from apps.datasets.models import Dataset
 from apps.exports import charts
 from apps.exports.agreement import dataset_agreement
 from apps.exports.models import ExportJob
+from apps.exports.time_spent import time_spent
 from apps.records.models import Record, RecordStatus
 from apps.responses.models import Response, ResponseStatus
 
@@ -96,6 +97,13 @@ def dashboard_context(dataset: Dataset) -> dict:
         ),
         "agreement": agreement,
         "jobs": ExportJob.objects.filter(dataset=dataset)[:10],
+        "time_spent": _labelled(time_spent(dataset)),
         "task_labels": TASK_LABELS,
         "format_labels": FORMAT_LABELS,
     }
+
+
+def _labelled(spent: dict) -> dict:
+    for row in spent["types"]:
+        row["label"] = QUESTION_TYPE_LABELS.get(row["type"], row["type"])
+    return spent

@@ -17,6 +17,7 @@ from apps.datasets.schema import DatasetSchema
 from apps.exports.columns import (
     FLOAT,
     FLOATS,
+    INTEGERS,
     LIST_VALUED,
     STRING,
     STRINGS,
@@ -98,6 +99,11 @@ class RecordsLayout:
         ]
         columns += [Column(name, STRING, json=not is_text) for name, is_text in self.fields]
         columns.append(Column("metadata", STRING, json=True))
+        # Every response of the record (any status, oldest first) and its time spent.
+        columns += [
+            Column("responses.users", STRINGS),
+            Column("responses.active_seconds", INTEGERS),
+        ]
         for name, kind in self.questions:
             arrow, is_json = value_type(kind)
             if self.layout == "lists":
@@ -133,6 +139,8 @@ class RecordsLayout:
             row[name] = fields.get(name)
         row["metadata"] = item.metadata or {}
         responses, suggestions = item.responses, item.suggestions
+        row["responses.users"] = [answer.username for answer in responses]
+        row["responses.active_seconds"] = [answer.active_seconds for answer in responses]
         lists = self.layout == "lists"
         if lists:
             answered = self._answers_by_question(responses)

@@ -36,6 +36,7 @@ class Answer:
     username: str
     values: dict  # {question: {"value": ...}}
     status: str
+    active_seconds: int = 0  # time spent in the web app
 
     def value(self, question: str):
         entry = self.values.get(question)
@@ -158,7 +159,7 @@ def iter_chunks(
 
 _ISO = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 # One record: [id, external_id, fields, metadata, status, inserted_at, updated_at,
-#              [[inserted_at, id, username, values, status], …] or null,
+#              [[inserted_at, id, username, values, status, active_seconds], …] or null,
 #              [[question, value, score, agent, type], …] or null].
 # Responses come unsorted (Python sorts the few of a record): a sort per record, and joins
 # where a scalar lookup does, cost the database more than the rest of the document.
@@ -168,7 +169,7 @@ _DOCUMENT = f"""
         {_ISO.format("r.inserted_at")}, {_ISO.format("r.updated_at")},
         (SELECT json_agg(json_build_array(
              a.inserted_at, a.id, (SELECT u.username FROM accounts_user u WHERE u.id = a.user_id),
-             a."values", a.status))
+             a."values", a.status, a.active_seconds))
          FROM responses_response a WHERE a.record_id = r.id {{status_filter}}),
         {{suggestions}}
     )
@@ -326,7 +327,10 @@ def _item(document: list) -> Item:
         status,
         inserted,
         updated,
-        [Answer(user, values or {}, state) for _at, _id, user, values, state in answers],
+        [
+            Answer(user, values or {}, state, seconds)
+            for _at, _id, user, values, state, seconds in answers
+        ],
         {tip[0]: SuggestionRow(*tip[1:]) for tip in tips} if tips else {},
     )
 
@@ -339,10 +343,10 @@ def _attach_responses(items: dict, statuses: list[str] | None) -> None:
     rows = (
         responses.order_by("record_id", "inserted_at", "id")
         .annotate(values_json=Cast("values", TextField()))
-        .values_list("record_id", "user__username", "values_json", "status")
+        .values_list("record_id", "user__username", "values_json", "status", "active_seconds")
     )
-    for record_id, username, values, status in rows:
-        items[record_id].responses.append(Answer(username, _json(values) or {}, status))
+    for record_id, username, values, status, seconds in rows:
+        items[record_id].responses.append(Answer(username, _json(values) or {}, status, seconds))
 
 
 def _attach_suggestions(items: dict) -> None:

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from apps.datasets.schema import DatasetSchema
 from apps.exports import unify
-from apps.exports.columns import MESSAGES, STRING, STRINGS, Column
+from apps.exports.columns import INT, MESSAGES, STRING, STRINGS, Column
 from apps.exports.options import Options
 from apps.exports.picking import names_of, pick_field, pick_question, questions_of, text_fields
 from apps.exports.source import Item
+from apps.responses.models import ResponseStatus
 
 TASKS = ("records", "sft", "rm", "dpo", "text_classification")
 PAIRS = ("all", "best_worst")
@@ -346,4 +347,23 @@ def build_task(schema: DatasetSchema, task: str, options: Options) -> TaskPlan:
     plan = _BUILDERS[task](schema, options)
     options.problems.raise_if_any()
     assert plan is not None
-    return plan
+    return _with_time_spent(plan)
+
+
+def _with_time_spent(plan: TaskPlan) -> TaskPlan:
+    """Each row also says how many seconds annotators spent on the record it comes from
+    (its submitted responses): what the row cost, for pricing and for spotting haste.
+    trl reads only its own columns and ignores this one."""
+    rows = plan.rows
+
+    def timed(item: Item) -> list[dict]:
+        produced = rows(item)
+        if produced:
+            seconds = sum(
+                a.active_seconds for a in item.responses if a.status == ResponseStatus.SUBMITTED
+            )
+            for row in produced:
+                row["active_seconds"] = seconds
+        return produced
+
+    return TaskPlan([*plan.columns, Column("active_seconds", INT)], timed, plan.submitted_only)

@@ -27,7 +27,7 @@ KEYWORDS = {
     "npgettext": ((1, "c"), 2, 3),
     "npgettext_lazy": ((1, "c"), 2, 3),
 }
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdrf]|%[sdrf]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[#0 +-]*\d*(?:\.\d+)?[sdrfi]|%[sdrf]")
 
 
 def _messages_in(code: str) -> set[tuple[str | None, str]]:

@@ -114,3 +114,11 @@ def test_dates_are_localised(world):
     accounts.set_language(user=world.ann1, language="zh-hans")
     page = client_for(world.ann1).get(reverse("annotation:profile")).content.decode()
     assert "年" in page  # SHORT_DATETIME_FORMAT in Chinese: 2026年12月2日 …
+
+
+def test_a_chinese_request_leaves_the_thread_as_it_found_it(chinese_world, world):
+    from django.utils import translation
+
+    before = translation.get_language()
+    client_for(world.ann1).get(reverse("annotation:home"))
+    assert translation.get_language() == before

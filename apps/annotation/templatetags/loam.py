@@ -54,3 +54,14 @@ def mod_key(context):
     request = context.get("request")
     agent = request.headers.get("User-Agent", "") if request else ""
     return "⌘" if "Macintosh" in agent or "Mac OS X" in agent else "Ctrl"
+
+
+@register.filter
+def duration(seconds):
+    """Seconds as people read them: "45 s", "3 min 05 s"."""
+    if seconds is None:
+        return "—"
+    seconds = round(seconds)
+    if seconds < 60:
+        return _("%(s)d s") % {"s": seconds}
+    return _("%(m)d min %(s)02d s") % {"m": seconds // 60, "s": seconds % 60}

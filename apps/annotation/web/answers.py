@@ -12,6 +12,18 @@ from django.utils.translation import gettext as _
 from apps.datasets.models import Question
 
 
+# One save never carries more than a day: anything beyond is a broken clock, not work.
+MAX_ACTIVE_SECONDS = 24 * 3600
+
+
+def parse_active_seconds(data) -> int | None:
+    """Seconds spent since the last save (static/js/timer.js); 0 when absent, None if bad."""
+    raw = data.get("active_seconds", "").strip() or "0"
+    if not raw.isdigit() or int(raw) > MAX_ACTIVE_SECONDS:
+        return None
+    return int(raw)
+
+
 def _input(question: Question) -> str:
     return f"q-{question.name}"
 

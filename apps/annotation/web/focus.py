@@ -4,7 +4,9 @@ Every form works as a plain POST (redirect after success); with htmx the answer 
 next record panel in one swap, or the save state for a draft.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.annotation import queue
 from apps.annotation.web import position as positions
-from apps.annotation.web.answers import form_state, parse_answers, problems_by_question
+from apps.annotation.web.answers import (
+    MAX_ACTIVE_SECONDS,
+    form_state,
+    parse_active_seconds,
+    parse_answers,
+    problems_by_question,
+)
 from apps.annotation.web.selectors import (
     Layout,
     my_response,
@@ -72,6 +80,7 @@ def _panel_context(
             (ResponseStatus.DISCARDED, progress.mine.discarded),
         ],
         "notice": notice,
+        "idle_seconds": settings.LOAM_IDLE_SECONDS,
     }
 
 
@@ -114,9 +123,22 @@ def respond(request, dataset_id, record_id, action):
         # An autosave that lands after Submit must never turn the answer back into a draft.
         return render(request, "annotation/focus.html#save-state", {"final": True})
     values, problems = parse_answers(layout.questions, request.POST)
+    active_seconds = parse_active_seconds(request.POST)
+    if active_seconds is None:
+        return HttpResponseBadRequest(
+            _("active_seconds: give a whole number of seconds from 0 to %(max)d.")
+            % {"max": MAX_ACTIVE_SECONDS},
+            content_type="text/plain; charset=utf-8",
+        )
     if not problems:
         try:
-            save_response(user=request.user, record=record, values=values, status=status)
+            save_response(
+                user=request.user,
+                record=record,
+                values=values,
+                status=status,
+                active_seconds=active_seconds,
+            )
         except ValidationFailed as error:
             problems = problems_by_question(error, layout.questions)
     if problems:
