@@ -31,7 +31,7 @@ class Response(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=ResponseStatus.choices)
     # Seconds the annotator was active on the record (visible tab, not idle), measured in
     # the browser and summed over every save; 0 where nothing measured it (API, bulk).
-    active_seconds = models.PositiveIntegerField(_("active seconds"), db_default=0)
+    active_seconds = models.PositiveIntegerField(_("active seconds"), default=0, db_default=0)
     inserted_at = models.DateTimeField(_("inserted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

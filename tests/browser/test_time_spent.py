@@ -27,7 +27,8 @@ def test_an_idle_or_hidden_tab_does_not_count(live_server, page, settings):
     # A hidden tab does not count, however much the pointer moves over it.
     page.evaluate(
         """() => {
-          Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+          const hidden = { value: "hidden", configurable: true };
+          Object.defineProperty(document, "visibilityState", hidden);
           document.dispatchEvent(new Event("visibilitychange"));
         }"""
     )

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from apps.datasets.models import Question
 
-
 # One save never carries more than a day: anything beyond is a broken clock, not work.
 MAX_ACTIVE_SECONDS = 24 * 3600
 
