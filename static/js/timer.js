@@ -35,3 +35,34 @@
     if (event.target.id === "focus-body") lastActivity = Date.now();
   });
 })();
+
+// The record stays reserved while its annotator works on it: the lease is renewed every
+// half minute of activity. If it was lost (taken by someone else after it expired), say so:
+// the answer is still kept. Going elsewhere (a link off the record) gives the record back.
+(() => {
+  const form = () => document.getElementById("answer-form");
+  const csrf = () => form()?.querySelector("[name=csrfmiddlewaretoken]")?.value || "";
+  let lastActivity = Date.now();
+  let lastRenewal = Date.now();
+  for (const type of ["keydown", "pointerdown", "input", "wheel"]) {
+    document.addEventListener(type, () => { lastActivity = Date.now(); }, { passive: true, capture: true });
+  }
+  setInterval(async () => {
+    const url = form()?.dataset.leaseUrl;
+    if (!url || lastActivity <= lastRenewal || document.visibilityState !== "visible") return;
+    lastRenewal = Date.now();
+    const answer = await fetch(url, { method: "POST", headers: { "X-CSRFToken": csrf() } });
+    const lost = form()?.querySelector("[data-lease-lost]");
+    if (lost) lost.hidden = answer.status !== 409;
+  }, 30_000);
+  document.addEventListener("htmx:afterSettle", () => { lastRenewal = Date.now(); });
+
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest?.("a[href]");
+    const url = form()?.dataset.releaseUrl;
+    if (!link || !url || link.getAttribute("href").startsWith("#") || event.defaultPrevented) return;
+    const body = new FormData();
+    body.append("csrfmiddlewaretoken", csrf());
+    navigator.sendBeacon(url, body);
+  });
+})();

@@ -6,13 +6,13 @@ next record panel in one swap, or the save state for a draft.
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.annotation import queue
+from apps.annotation import leases, queue
 from apps.annotation.web import position as positions
 from apps.annotation.web.answers import (
     MAX_ACTIVE_SECONDS,
@@ -81,6 +81,8 @@ def _panel_context(
         ],
         "notice": notice,
         "idle_seconds": settings.LOAM_IDLE_SECONDS,
+        "lease_url": reverse("annotation:lease", args=[dataset.pk, record.pk]) if record else "",
+        "release_url": reverse("annotation:release", args=[dataset.pk]),
     }
 
 
@@ -147,10 +149,19 @@ def respond(request, dataset_id, record_id, action):
         )
         return _render_panel(request, context, status=422)
     if action == "draft":
+        leases.renew_lease(dataset=dataset, user=request.user, record=record)
         if request.htmx:
             return render(request, "annotation/focus.html#save-state", {"saved": True})
         return redirect(_address(dataset, record, view))
     notice = _("Submitted.") if action == "submit" else _("Discarded.")
+    if action == "submit" and leases.completed_by_others(
+        dataset=dataset, user=request.user, record=record
+    ):
+        # Their lease ran out and others completed the record meanwhile: say what happened.
+        notice = _(
+            "Submitted. Others had completed this record meanwhile: your answer is kept as "
+            "an extra one."
+        )
     return _next(request, dataset, layout, record, view=view, notice=notice)
 
 
@@ -179,3 +190,23 @@ def _next(request, dataset, layout, done, *, view, notice):
     # Keep the address bar on the record shown, so a reload finds it (and its draft).
     response["HX-Push-Url"] = _address(dataset, record, view)
     return response
+
+
+@login_required
+@require_POST
+def lease(request, dataset_id, record_id):
+    """Keep the record reserved while its annotator works on it (static/js/timer.js)."""
+    dataset = published_dataset(request.user, dataset_id)
+    record = record_of(dataset, record_id)
+    renewed = leases.renew_lease(dataset=dataset, user=request.user, record=record)
+    return HttpResponse(status=204 if renewed else 409)
+
+
+@login_required
+@require_POST
+def release(request, dataset_id):
+    """The annotator went elsewhere (Back, another status, another page): give back the
+    record they held, for someone else to take."""
+    dataset = published_dataset(request.user, dataset_id)
+    queue.release(dataset=dataset, user=request.user)
+    return HttpResponse(status=204)
