@@ -2,6 +2,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from apps.annotation.custom_fields import frame_document, record_data
 from apps.annotation.markdown import render_markdown
 from apps.annotation.web.choices import choices_of, description_is_in_chips
 from apps.responses.models import ResponseStatus
@@ -65,3 +66,13 @@ def duration(seconds):
     if seconds < 60:
         return _("%(s)d s") % {"s": seconds}
     return _("%(m)d min %(s)02d s") % {"m": seconds // 60, "s": seconds % 60}
+
+
+@register.simple_tag
+def custom_field_document(field, record, layout):
+    """The srcdoc of a custom field's sandboxed frame (escaped by the template)."""
+    return frame_document(
+        field_name=field.name,
+        settings_=field.settings,
+        record_data=record_data(record, layout.visible_metadata),
+    )
