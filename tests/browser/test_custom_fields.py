@@ -33,7 +33,10 @@ SNOOP = """
   try { seen.push("storage:" + localStorage.length); } catch (e) { seen.push("storage blocked"); }
   fetch("{base}/static/css/loam.css?fetch")
     .then(() => seen.push("network open"), () => seen.push("network blocked"))
-    .finally(() => { document.getElementById("out").textContent = seen.join(" | ") + " | " + record.fields.secret.note; });
+    .finally(() => {
+      seen.push(record.fields.secret.note);
+      document.getElementById("out").textContent = seen.join(" | ");
+    });
 </script>
 """
 
