@@ -145,3 +145,25 @@ def test_five_records_in_chinese_with_the_keyboard_only(live_server, page, artif
         assert english_on(page, dataset, annotator) == [], path
     page.goto(f"{base}/datasets/{dataset.pk}/records")
     page.screenshot(path=str(artifacts / "zh-records-desktop.png"), full_page=True)
+
+
+def test_tab_reaches_every_control_in_order(live_server, page):
+    dataset, _added = seed_demo()
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/datasets/{dataset.pk}/annotate")
+    page.wait_for_selector("#answer-form")
+    tab_to_submit(page)
+    seen = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        seen.append(
+            page.evaluate(
+                """() => { const a = document.activeElement;
+                  return a.dataset.action || Object.keys(a.dataset)[0] || a.tagName; }"""
+            )
+        )
+    assert seen == ["discard", "skip", "draft", "openShortcuts", "toggleGuidelines"]
+    # and Shift+Tab walks back up: the five, Submit, the markdown preview, the text box
+    for _ in range(7):
+        page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.name") == "q-correct_response"
