@@ -61,3 +61,30 @@ def test_working_time_counts(live_server, page):
         "before => document.querySelector('#focus-body').dataset.record !== before", arg=record
     )
     assert 3 <= Response.objects.get(record_id=record).active_seconds <= 6
+
+
+def test_going_back_gives_the_held_record_back(live_server, page):
+    from apps.annotation.models import AnnotatorQueue
+
+    dataset, _added = seed_demo()
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/datasets/{dataset.pk}/annotate")
+    page.wait_for_selector("#answer-form")
+    first = current_record(page)
+    page.keyboard.press("1")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(
+        "before => document.querySelector('#focus-body').dataset.record !== before", arg=first
+    )
+    held = AnnotatorQueue.objects.get(dataset=dataset, user__username="annotator")
+    assert held.record_id is not None and str(held.record_id) != first
+    page.keyboard.press("b")  # Back to the first: the second is free for others meanwhile
+    page.wait_for_function(
+        "id => document.querySelector('#focus-body').dataset.record === id", arg=first
+    )
+    for _ in range(20):  # the beacon travels beside the page load: give it a moment
+        held.refresh_from_db()
+        if held.record_id is None:
+            break
+        page.wait_for_timeout(100)
+    assert held.record_id is None
