@@ -13,8 +13,9 @@ from tests.i18n.english import english_words
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # What the pages show from the data, which stays as its authors wrote it.
+# (Charts label their bars with names and titles, shortened.)
 DATA_SELECTORS = (
-    ".record-field, .span-text, tr[data-record] td:nth-child(2), .metadata, .guidelines"
+    ".record-field, .span-text, tr[data-record] td:nth-child(2), .metadata, .guidelines, svg"
 )
 # A detached copy has no layout: its text holds hidden parts too (stricter), run together.
 VISIBLE_TEXT = """(selectors) => {

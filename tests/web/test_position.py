@@ -156,6 +156,13 @@ def test_the_focus_view_costs_the_same_whatever_was_answered(
     url = reverse("annotation:annotate", args=[dataset.pk])
     client.get(url, {"view": "submitted", "record": records[0].pk})
     # session and user (2), dataset (1), layout (3), record (1), my response (1),
-    # suggestions (1), my progress and the team's (2), rules and what remains (2), the walk (5)
-    with django_assert_num_queries(18):
+    # suggestions (1), my progress and the team's (2), rules, pool and what remains (3),
+    # the walk (5)
+    with django_assert_num_queries(19):
         assert client.get(url, {"view": "submitted", "record": records[0].pk}).status_code == 200
+
+
+def test_someone_outside_the_pool_has_nothing_pending(world, demo, login):
+    dataset, _records = demo
+    html = annotate(login(world.admin), dataset)  # admins are not in the annotators' pool
+    assert re.search(r'data-view="pending">[^<]*<span class="count">0</span>', html)

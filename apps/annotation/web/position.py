@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from apps.accounts.models import User
 from apps.annotation.models import Assignment
-from apps.annotation.rules import rules_for
+from apps.annotation.rules import pool_users, rules_for
 from apps.datasets.models import Dataset
 from apps.records.models import Record, RecordStatus
 from apps.responses.models import Response, ResponseStatus
@@ -42,8 +42,11 @@ def _mine(dataset: Dataset, user: User):
 
 
 def remaining_for(dataset: Dataset, user: User, *, pending_records: int) -> int:
-    """Records still waiting for `user`'s answer (their draft counts as waiting). 2 queries."""
+    """Records still waiting for `user`'s answer (their draft counts as waiting); none for
+    someone outside the pool (an owner looking in). 3 queries."""
     rules = rules_for(dataset)
+    if not pool_users(dataset, rules).filter(pk=user.pk).exists():
+        return 0
     final_mine = _mine(dataset, user).filter(status__in=FINAL)
     if rules.is_assigned:
         answered = final_mine.filter(record=OuterRef("record"))
