@@ -12,6 +12,10 @@ ARGILLA_V1_REQS := 'argilla-v1==1.29.1' 'datasets>1.17.0' 'pyarrow<21' 'pandas<3
 
 .PHONY: run test lint install install-dev install-compat migrate seed clean
 
+# Translations: locale/<lang>/LC_MESSAGES/django.po is the source; its .mo is built on install
+# by babel (pure Python, so no gettext tools are needed) and never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -34,10 +38,13 @@ $(V1_VENV)/.installed: Makefile
 	$(V1_VENV)/bin/pip install --quiet $(ARGILLA_V1_REQS)
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+$(MO_FILES): %.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@ -l $(word 2,$(subst /, ,$<))
+
+install: $(VENV)/.installed $(MO_FILES)
+install-dev: $(VENV)/.installed-dev $(MO_FILES)
 # The real Argilla SDKs for tests/compat (without them those tests skip).
-install-compat: $(VENV)/.installed-compat $(V1_VENV)/.installed
+install-compat: $(VENV)/.installed-compat $(V1_VENV)/.installed $(MO_FILES)
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -220,6 +221,9 @@ REST_FRAMEWORK = {
 # Bulk record requests of 500 items with long texts are several MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LOAM_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
 LOAM_VERSION = "0.1.0"
+# The annotator web app counts time on a record only while the tab is visible and the
+# annotator did something in the last this many seconds.
+LOAM_IDLE_SECONDS = env_int("LOAM_IDLE_SECONDS", 60)
 # Background work (large exports): `manage.py db_worker` runs what is queued in the database.
 # Tests switch to the immediate backend.
 TASKS = {

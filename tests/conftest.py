@@ -6,14 +6,28 @@ Factories are fixtures returning callables that make unique names by constructio
 """
 
 import itertools
+from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from apps.accounts.models import ApiKey, Role, User
 from apps.datasets import services as dataset_services
 from apps.workspaces.models import Workspace, WorkspaceMember
 
 _counter = itertools.count(1)
+
+
+def pytest_configure(config):
+    """Compile stale translation catalogues, as `make install` does, before Django loads them."""
+    for po in Path(__file__).resolve().parents[1].glob("locale/*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with open(po, "rb") as source:
+                catalogue = read_po(source, locale=po.parts[-3])
+            with open(mo, "wb") as target:
+                write_mo(target, catalogue)
 
 
 def unique(prefix: str) -> str:

@@ -5,6 +5,7 @@ import hmac
 import secrets
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -26,6 +27,13 @@ class User(AbstractUser):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ANNOTATOR)
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The interface language; blank follows the browser."),
+    )
     inserted_at = models.DateTimeField(_("inserted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -3,13 +3,14 @@
 import re
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import ApiKey, Role, User, hash_api_key
-from apps.datasets.errors import Conflict, Problems
+from apps.datasets.errors import Conflict, Problems, ValidationFailed
 from apps.workspaces.models import Workspace, WorkspaceMember, workspace_name_validator
 
 # Argilla's server rule for usernames.
@@ -108,3 +109,22 @@ def delete_user(*, user: User, actor: User) -> None:
     if user.pk == actor.pk:
         raise Conflict.single(("id",), _("You cannot delete yourself."))
     user.delete()
+
+
+def check_language(language: str) -> None:
+    """`language` must be one Loam speaks, or "" (follow the browser)."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language not in ["", *codes]:
+        raise ValidationFailed.single(
+            ("language",),
+            _("%(language)r is not a language of Loam; choose one of: %(codes)s.")
+            % {"language": language, "codes": ", ".join(codes)},
+        )
+
+
+def set_language(*, user: User, language: str) -> User:
+    """Remember `user`'s interface language ("" follows the browser)."""
+    check_language(language)
+    user.language = language
+    user.save(update_fields=["language", "updated_at"])
+    return user

@@ -10,12 +10,14 @@ One row per record. Columns, in order (see README, "Exports"):
 """
 
 import pyarrow as pa
+from django.utils.translation import gettext as _
 
 from apps.datasets.errors import ValidationFailed
 from apps.datasets.schema import DatasetSchema
 from apps.exports.columns import (
     FLOAT,
     FLOATS,
+    INTEGERS,
     LIST_VALUED,
     STRING,
     STRINGS,
@@ -36,7 +38,9 @@ class RecordsLayout:
     def __init__(self, schema: DatasetSchema, *, layout: str = "lists", annotators=()):
         if layout not in LAYOUTS:
             raise ValidationFailed.single(
-                ("layout",), f"Unknown layout {layout!r}; choose one of: {', '.join(LAYOUTS)}."
+                ("layout",),
+                _("Unknown layout %(layout)r; choose one of: %(layouts)s.")
+                % {"layout": layout, "layouts": ", ".join(LAYOUTS)},
             )
         self.layout = layout
         self.annotators = list(annotators)
@@ -95,6 +99,11 @@ class RecordsLayout:
         ]
         columns += [Column(name, STRING, json=not is_text) for name, is_text in self.fields]
         columns.append(Column("metadata", STRING, json=True))
+        # Every response of the record (any status, oldest first) and its time spent.
+        columns += [
+            Column("responses.users", STRINGS),
+            Column("responses.active_seconds", INTEGERS),
+        ]
         for name, kind in self.questions:
             arrow, is_json = value_type(kind)
             if self.layout == "lists":
@@ -130,6 +139,8 @@ class RecordsLayout:
             row[name] = fields.get(name)
         row["metadata"] = item.metadata or {}
         responses, suggestions = item.responses, item.suggestions
+        row["responses.users"] = [answer.username for answer in responses]
+        row["responses.active_seconds"] = [answer.active_seconds for answer in responses]
         lists = self.layout == "lists"
         if lists:
             answered = self._answers_by_question(responses)

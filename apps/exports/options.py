@@ -1,6 +1,15 @@
 """Reading a task's options (query parameters, command options) with located problems."""
 
+from django.utils.translation import gettext as _
+
 from apps.datasets.errors import Problems
+
+
+def not_one_of(value, choices) -> str:
+    return _("%(value)r is not one of: %(choices)s.") % {
+        "value": value,
+        "choices": ", ".join(map(repr, choices)),
+    }
 
 
 class Options:
@@ -17,7 +26,7 @@ class Options:
     def choice(self, name: str, choices: tuple, default: str) -> str:
         value = self.str(name, default)
         if value not in choices:
-            self.problems.add((name,), f"{value!r} is not one of: {', '.join(map(repr, choices))}.")
+            self.problems.add((name,), not_one_of(value, choices))
             return default
         return value
 
@@ -36,7 +45,7 @@ class Options:
         try:
             return int(value) if integer else float(value)
         except (TypeError, ValueError):
-            self.problems.add((name,), f"{value!r} is not a number.")
+            self.problems.add((name,), _("%(value)r is not a number.") % {"value": value})
             return default
 
     def flag(self, name: str, default: bool = False) -> bool:

@@ -28,7 +28,7 @@ from apps.exports import source, writers
 from apps.exports.columns import Column
 from apps.exports.layout import LAYOUTS, RecordsLayout
 from apps.exports.models import ExportJob, ExportStatus
-from apps.exports.options import Options
+from apps.exports.options import Options, not_one_of
 from apps.exports.training import TASKS, build_task
 from apps.responses.models import ResponseStatus
 
@@ -106,9 +106,9 @@ def prepare_export(
     """An export of `dataset` ready to run; ValidationFailed when it cannot be produced."""
     opts = Options(options)
     if format not in writers.FORMATS:
-        opts.error("format", f"{format!r} is not one of: {', '.join(writers.FORMATS)}.")
+        opts.error("format", not_one_of(format, writers.FORMATS))
     if task not in TASKS:
-        opts.error("task", f"{task!r} is not one of: {', '.join(TASKS)}.")
+        opts.error("task", not_one_of(task, TASKS))
     opts.problems.raise_if_any()
     schema = DatasetSchema.load(dataset)
     if task == "records":

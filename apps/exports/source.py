@@ -29,6 +29,7 @@ class Answer:
     username: str
     values: dict  # {question: {"value": ...}}
     status: str
+    active_seconds: int = 0  # time spent in the web app
 
     def value(self, question: str):
         entry = self.values.get(question)
@@ -88,7 +89,7 @@ def iter_chunks(
 
 _ISO = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 # One record: [id, external_id, fields, metadata, status, inserted_at, updated_at,
-#              [[inserted_at, id, username, values, status], …] or null,
+#              [[inserted_at, id, username, values, status, active_seconds], …] or null,
 #              [[question, value, score, agent, type], …] or null].
 # Responses come unsorted (Python sorts the few of a record): a sort per record, and joins
 # where a scalar lookup does, cost the database more than the rest of the document.
@@ -98,7 +99,7 @@ _DOCUMENT = f"""
         {_ISO.format("r.inserted_at")}, {_ISO.format("r.updated_at")},
         (SELECT json_agg(json_build_array(
              a.inserted_at, a.id, (SELECT u.username FROM accounts_user u WHERE u.id = a.user_id),
-             a."values", a.status))
+             a."values", a.status, a.active_seconds))
          FROM responses_response a WHERE a.record_id = r.id {{status_filter}}),
         {{suggestions}}
     )
@@ -256,7 +257,10 @@ def _item(document: list) -> Item:
         status,
         inserted,
         updated,
-        [Answer(user, values or {}, state) for _at, _id, user, values, state in answers],
+        [
+            Answer(user, values or {}, state, seconds)
+            for _at, _id, user, values, state, seconds in answers
+        ],
         {tip[0]: SuggestionRow(*tip[1:]) for tip in tips} if tips else {},
     )
 

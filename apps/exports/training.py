@@ -16,11 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
+from django.utils.translation import gettext as _
+
 from apps.datasets.schema import DatasetSchema
 from apps.exports import unify
-from apps.exports.columns import MESSAGES, STRING, STRINGS, Column
+from apps.exports.columns import INT, MESSAGES, STRING, STRINGS, Column
 from apps.exports.options import Options
+from apps.exports.picking import names_of, pick_field, pick_question, questions_of, text_fields
 from apps.exports.source import Item
+from apps.responses.models import ResponseStatus
 
 TASKS = ("records", "sft", "rm", "dpo", "text_classification")
 PAIRS = ("all", "best_worst")
@@ -31,81 +35,6 @@ class TaskPlan:
     columns: list[Column]
     rows: Callable[[Item], list[dict]]
     submitted_only: bool = True
-
-
-def _names(items) -> str:
-    return ", ".join(f"{item.name!r} ({item.type})" for item in items) or "none"
-
-
-def _text_fields(schema: DatasetSchema) -> list[str]:
-    return [f.name for f in schema.fields.values() if f.type == "text"]
-
-
-def _questions_of(schema: DatasetSchema, types: tuple) -> list:
-    return [q for q in schema.questions.values() if q.type in types]
-
-
-def _pick_question(schema, options: Options, types: tuple, purpose: str, *, key="question"):
-    """The question named by option `key`, or the dataset's only question of `types`."""
-    name = options.str(key)
-    if name is not None:
-        question = schema.questions.get(name)
-        if question is None:
-            options.error(
-                key,
-                f"{name!r} is not a question of this dataset; its questions are: "
-                f"{_names(schema.questions.values())}.",
-            )
-        elif question.type not in types:
-            options.error(
-                key,
-                f"{name!r} is a {question.type} question; {purpose} needs a "
-                f"question of type {' or '.join(types)}.",
-            )
-        else:
-            return question
-        return None
-    candidates = _questions_of(schema, types)
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        options.error(
-            key,
-            f"{purpose} needs a question of type {' or '.join(types)}; this "
-            f"dataset's questions are: {_names(schema.questions.values())}.",
-        )
-    else:
-        options.error(
-            key,
-            f"Several questions could be used for {purpose} "
-            f"({_names(candidates)}): name one with `{key}`.",
-        )
-    return None
-
-
-def _pick_field(schema, options: Options, key: str, preferred: str, purpose: str):
-    """The text field named by `key`, else `preferred` if it exists, else the only one."""
-    name = options.str(key)
-    texts = _text_fields(schema)
-    if name is not None:
-        if name not in schema.fields:
-            options.error(
-                key,
-                f"{name!r} is not a field of this dataset; its fields are: "
-                f"{_names(schema.fields.values())}.",
-            )
-            return None
-        return name
-    if preferred in schema.fields:
-        return preferred
-    if len(texts) == 1:
-        return texts[0]
-    options.error(
-        key,
-        f"Name the field holding the {purpose} with `{key}`; this dataset's "
-        f"fields are: {_names(schema.fields.values())}.",
-    )
-    return None
 
 
 def _text(item: Item, name: str) -> str | None:
@@ -140,14 +69,14 @@ def _sft(schema: DatasetSchema, options: Options) -> TaskPlan | None:
         if completion_field is None
         else ("rating", "label_selection", "multi_label_selection")
     )
-    purpose = "SFT" if completion_field is None else "Approving a completion field"
-    question = _pick_question(schema, options, types, purpose)
-    prompt_field = _pick_field(schema, options, "prompt_field", "prompt", "prompt")
+    purpose = "SFT" if completion_field is None else _("Approving a completion field")
+    question = pick_question(schema, options, types, purpose)
+    prompt_field = pick_field(schema, options, "prompt_field", "prompt", _("prompt"))
     if completion_field is not None and completion_field not in schema.fields:
         options.error(
             "completion_field",
-            f"{completion_field!r} is not a field of this "
-            f"dataset; its fields are: {_names(schema.fields.values())}.",
+            _("%(name)r is not a field of this dataset; its fields are: %(names)s.")
+            % {"name": completion_field, "names": names_of(schema.fields.values())},
         )
     if question is None or prompt_field is None or options.problems:
         return None
@@ -191,15 +120,25 @@ def _approval(question, options: Options) -> Callable[[list], bool]:
     if not approved:
         options.error(
             "approve",
-            f"Name the labels of {question.name!r} that approve the "
-            f"completion, e.g. approve={labels[0] if labels else 'good'}; its labels "
-            f"are: {', '.join(map(repr, labels))}.",
+            _(
+                "Name the labels of %(question)r that approve the completion, e.g. "
+                "approve=%(example)s; its labels are: %(labels)s."
+            )
+            % {
+                "question": question.name,
+                "example": labels[0] if labels else "good",
+                "labels": ", ".join(map(repr, labels)),
+            },
         )
     elif unknown := sorted(approved - set(labels)):
         options.error(
             "approve",
-            f"{', '.join(map(repr, unknown))} not among the labels of "
-            f"{question.name!r}: {', '.join(map(repr, labels))}.",
+            _("%(unknown)s not among the labels of %(question)r: %(labels)s.")
+            % {
+                "unknown": ", ".join(map(repr, unknown)),
+                "question": question.name,
+                "labels": ", ".join(map(repr, labels)),
+            },
         )
     min_agreement = options.number("min_agreement", 0.0)
     if question.type == "multi_label_selection":
@@ -214,18 +153,18 @@ def _preference(schema: DatasetSchema, options: Options) -> TaskPlan | None:
     chat = options.flag("chat")
     kind = MESSAGES if chat else STRING
     columns = [Column("prompt", kind), Column("chosen", kind), Column("rejected", kind)]
-    prompt_field = _pick_field(schema, options, "prompt_field", "prompt", "prompt")
+    prompt_field = pick_field(schema, options, "prompt_field", "prompt", _("prompt"))
     correction = _pick_correction(schema, options)
     question = None
-    comparisons = _questions_of(schema, ("rating", "ranking"))
+    comparisons = questions_of(schema, ("rating", "ranking"))
     if options.str("question") is not None or comparisons or correction is None:
-        question = _pick_question(
+        question = pick_question(
             schema,
             options,
             ("rating", "ranking"),
-            "Reward modelling and DPO (without a correction question)"
+            _("Reward modelling and DPO (without a correction question)")
             if correction is None
-            else "Reward modelling and DPO",
+            else _("Reward modelling and DPO"),
         )
     if options.problems or prompt_field is None:
         return None
@@ -275,28 +214,30 @@ def _pick_correction(schema, options: Options):
     if name == "none":
         return None
     if name is None:
-        texts = _questions_of(schema, ("text",))
+        texts = questions_of(schema, ("text",))
         return texts[0] if len(texts) == 1 else None
-    return _pick_question(schema, options, ("text",), "A correction", key="correction")
+    return pick_question(schema, options, ("text",), _("A correction"), key="correction")
 
 
 def _response_fields(schema, options: Options, prompt_field: str, *, count=None) -> list[str]:
     names = options.list("response_fields")
     if names is None:
-        names = [name for name in _text_fields(schema) if name != prompt_field]
+        names = [name for name in text_fields(schema) if name != prompt_field]
     unknown = [name for name in names if name not in schema.fields]
     if unknown:
         options.error(
             "response_fields",
-            f"{', '.join(map(repr, unknown))} not fields of this "
-            f"dataset; its fields are: {_names(schema.fields.values())}.",
+            _("%(unknown)s not fields of this dataset; its fields are: %(names)s.")
+            % {"unknown": ", ".join(map(repr, unknown)), "names": names_of(schema.fields.values())},
         )
     elif count is not None and len(names) != count:
         options.error(
             "response_fields",
-            f"A rating over two responses needs exactly two "
-            f"response fields; found {', '.join(map(repr, names)) or 'none'}: name "
-            f"them with response_fields=first,second.",
+            _(
+                "A rating over two responses needs exactly two response fields; found "
+                "%(found)s: name them with response_fields=first,second."
+            )
+            % {"found": ", ".join(map(repr, names)) or _("none")},
         )
     return names
 
@@ -314,7 +255,8 @@ def _rating_pairs(schema, options: Options, question, prompt_field: str):
         if value not in scale:
             options.error(
                 key,
-                f"{value!r} is not a value of {question.name!r} ({', '.join(map(str, scale))}).",
+                _("%(value)r is not a value of %(question)r (%(scale)s).")
+                % {"value": value, "question": question.name, "scale": ", ".join(map(str, scale))},
             )
     name = question.name
 
@@ -337,9 +279,15 @@ def _ranking_pairs(schema, options: Options, question):
     if unknown:
         options.error(
             "question",
-            f"The options of ranking question {question.name!r} must "
-            f"name the fields they rank; {', '.join(map(repr, unknown))} are not "
-            f"fields (fields: {_names(schema.fields.values())}).",
+            _(
+                "The options of ranking question %(question)r must name the fields they rank; "
+                "%(unknown)s are not fields (fields: %(names)s)."
+            )
+            % {
+                "question": question.name,
+                "unknown": ", ".join(map(repr, unknown)),
+                "names": names_of(schema.fields.values()),
+            },
         )
     mode = options.choice("pairs", PAIRS, "all")
     name = question.name
@@ -361,10 +309,10 @@ def _ranking_pairs(schema, options: Options, question):
 
 
 def _classification(schema: DatasetSchema, options: Options) -> TaskPlan | None:
-    question = _pick_question(
-        schema, options, ("label_selection", "multi_label_selection"), "Text classification"
+    question = pick_question(
+        schema, options, ("label_selection", "multi_label_selection"), _("Text classification")
     )
-    text_field = _pick_field(schema, options, "text_field", "text", "text to classify")
+    text_field = pick_field(schema, options, "text_field", "text", _("text to classify"))
     min_agreement = options.number("min_agreement", 0.0)
     if question is None or text_field is None or options.problems:
         return None
@@ -399,4 +347,23 @@ def build_task(schema: DatasetSchema, task: str, options: Options) -> TaskPlan:
     plan = _BUILDERS[task](schema, options)
     options.problems.raise_if_any()
     assert plan is not None
-    return plan
+    return _with_time_spent(plan)
+
+
+def _with_time_spent(plan: TaskPlan) -> TaskPlan:
+    """Each row also says how many seconds annotators spent on the record it comes from
+    (its submitted responses): what the row cost, for pricing and for spotting haste.
+    trl reads only its own columns and ignores this one."""
+    rows = plan.rows
+
+    def timed(item: Item) -> list[dict]:
+        produced = rows(item)
+        if produced:
+            seconds = sum(
+                a.active_seconds for a in item.responses if a.status == ResponseStatus.SUBMITTED
+            )
+            for row in produced:
+                row["active_seconds"] = seconds
+        return produced
+
+    return TaskPlan([*plan.columns, Column("active_seconds", INT)], timed, plan.submitted_only)

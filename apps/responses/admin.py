@@ -17,7 +17,15 @@ from apps.workspaces.admin_scoping import ReadOnlyScopedAdmin, ScopedRelatedFilt
 
 @admin.register(Response)
 class ResponseAdmin(ReadOnlyScopedAdmin):
-    list_display = ("record", "user", "status", "dataset", "record_status", "updated_at")
+    list_display = (
+        "record",
+        "user",
+        "status",
+        "dataset",
+        "record_status",
+        "active_seconds",
+        "updated_at",
+    )
     list_filter = (
         "status",
         ("user", ScopedRelatedFilter),
@@ -27,7 +35,15 @@ class ResponseAdmin(ReadOnlyScopedAdmin):
     search_fields = ("user__username", "record__external_id")
     ordering = ("-updated_at",)
     show_full_result_count = False
-    fields = ("record", "user", "status", "values_pretty", "inserted_at", "updated_at")
+    fields = (
+        "record",
+        "user",
+        "status",
+        "values_pretty",
+        "active_seconds",
+        "inserted_at",
+        "updated_at",
+    )
     readonly_fields = fields
 
     @admin.display(description=_("dataset"), ordering="record__dataset__name")

@@ -29,6 +29,9 @@ class Response(models.Model):
     # {question_name: {"value": ...}}; never null on the wire, so never null here.
     values = models.JSONField(_("values"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ResponseStatus.choices)
+    # Seconds the annotator was active on the record (visible tab, not idle), measured in
+    # the browser and summed over every save; 0 where nothing measured it (API, bulk).
+    active_seconds = models.PositiveIntegerField(_("active seconds"), default=0, db_default=0)
     inserted_at = models.DateTimeField(_("inserted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -77,21 +77,24 @@ def _lock_and_clean(record: Record, values, status: str, schema: DatasetSchema |
     return clean_values(schema, values, status=status, record_fields=record.fields)
 
 
-def _upsert(*, record: Record, user: User, values: dict, status: str) -> Response:
+def _upsert(
+    *, record: Record, user: User, values: dict, status: str, active_seconds: int = 0
+) -> Response:
     """Insert or replace the (record, user) response and bring the record's status in step,
     in one statement: its status update counts the others' submitted responses, plus this
     one. The record is locked by the caller."""
     now = timezone.now()
     upsert = (
         f"INSERT INTO {RESPONSES} (id, record_id, user_id, {VALUES}, status, inserted_at,"
-        " updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        " updated_at, active_seconds) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
         f" ON CONFLICT (record_id, user_id) DO UPDATE SET {VALUES} = excluded.{VALUES},"
-        " status = excluded.status, updated_at = excluded.updated_at"
+        " status = excluded.status, updated_at = excluded.updated_at,"
+        f" active_seconds = {RESPONSES}.active_seconds + excluded.active_seconds"
         # xmax is 0 on a row just inserted: the webhook event is response.created, else updated.
         " RETURNING *, (xmax = 0) AS was_inserted"
     )
     values_sql = _VALUES_FIELD.get_db_prep_value(values, connection)
-    params = [uuid.uuid4(), record.pk, user.pk, values_sql, status, now, now]
+    params = [uuid.uuid4(), record.pk, user.pk, values_sql, status, now, now, active_seconds]
     case, case_params = status_case(
         f"((SELECT COUNT(*) FROM {RESPONSES} c WHERE c.record_id = %s AND c.user_id <> %s"
         f" AND c.status = '{ResponseStatus.SUBMITTED}')"
@@ -117,11 +120,21 @@ def _upsert(*, record: Record, user: User, values: dict, status: str) -> Respons
 
 @transaction.atomic
 def save_response(
-    *, user: User, record: Record, values, status: str, schema: DatasetSchema | None = None
+    *,
+    user: User,
+    record: Record,
+    values,
+    status: str,
+    schema: DatasetSchema | None = None,
+    active_seconds: int = 0,
 ) -> Response:
-    """Create or replace `user`'s response to `record` (the annotation UI's save/submit)."""
+    """Create or replace `user`'s response to `record` (the annotation UI's save/submit).
+
+    `active_seconds` (time spent since the last save) adds to the response's total."""
     cleaned = _lock_and_clean(record, values, status, schema)
-    response = _upsert(record=record, user=user, values=cleaned, status=status)
+    response = _upsert(
+        record=record, user=user, values=cleaned, status=status, active_seconds=active_seconds
+    )
     touch_activity(schema.dataset if schema else record.dataset, timezone.now())
     return response
 

@@ -33,7 +33,7 @@
       label.className = "span-label"; label.dataset.ui = ""; label.textContent = span.label;
       const remove = document.createElement("button");
       remove.type = "button"; remove.dataset.ui = ""; remove.dataset.removeSpan = span.i;
-      remove.setAttribute("aria-label", "remove"); remove.textContent = "×";
+      remove.setAttribute("aria-label", widget.dataset.removeLabel || "×"); remove.textContent = "×";
       mark.append(label, remove);
       box.append(mark);
       at = span.end;

@@ -22,7 +22,7 @@ def log_in(page, base, username="annotator", password="loam-annotator-demo"):
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/")
 
 
@@ -137,8 +137,16 @@ def test_records_list_filter_and_bulk_answer(live_server, page, demo, artifacts)
 
     rows.nth(0).locator("input[name=ids]").check()
     rows.nth(1).locator("input[name=ids]").check()
+    assert not page.locator("[data-bulk-question]").is_visible()  # hidden until asked for
+    page.click("[data-bulk] summary")
+    page.select_option("[data-bulk-question]", "response_ranking")
     page.select_option("[data-bulk-values='response_ranking'] select", "3")
-    page.click("button:has-text('Apply to selected')")
+    page.click("button:has-text('Review and confirm')")
+    summary = page.inner_text("[data-bulk-summary]")
+    assert summary == "Answer “Which response is better?” with “3 · both are equal” on 2 records?"
+    page.screenshot(path=str(artifacts / "bulk-confirm.png"), full_page=True)
+    assert not Response.objects.exists()
+    page.click("button:has-text('Answer 2 records')")
     page.wait_for_selector("text=Answered 2 records")
     annotator = User.objects.get(username="annotator")
     answers = Response.objects.filter(user=annotator, status="submitted")

@@ -40,7 +40,12 @@ def test_command_finds_a_dataset_by_workspace_and_name_and_writes_hf(rated, tmp_
         "-O",
         "pairs=all",
     )
-    assert datasets.load_from_disk(str(folder)).column_names == ["prompt", "chosen", "rejected"]
+    assert datasets.load_from_disk(str(folder)).column_names == [
+        "prompt",
+        "chosen",
+        "rejected",
+        "active_seconds",
+    ]
 
 
 def test_command_reports_an_impossible_task(rated, tmp_path):

@@ -35,7 +35,7 @@ def test_seed_preference_dataset_responses_in_dpo_rows_out(
     answer(world.ann1, r2, {"response_ranking": 3, "correct_response": "a better 2"})  # tie
     answer(world.ann2, r2, {"response_ranking": 3}, status="draft")  # drafts never count
     rows = _export(dataset, task, tmp_path, fmt)
-    assert rows.column_names == ["prompt", "chosen", "rejected"]
+    assert rows.column_names == ["prompt", "chosen", "rejected", "active_seconds"]
     assert rows["prompt"] == ["prompt 0", "prompt 1", "prompt 2", "prompt 2"]
     assert rows["chosen"] == ["first 0", "second 1", "a better 2", "a better 2"]
     assert rows["rejected"] == ["second 0", "first 1", "first 2", "second 2"]
@@ -109,13 +109,13 @@ def test_sft_from_text_answers(world, make_dataset, add_records, answer, tmp_pat
     answer(world.ann2, r0, {"completion": "c0 by ann2"})
     answer(world.ann1, r1, {"completion": "c1 draft"}, status="draft")
     rows = _export(dataset, "sft", tmp_path)
-    assert rows.column_names == ["prompt", "completion"]
+    assert rows.column_names == ["prompt", "completion", "active_seconds"]
     assert rows["prompt"] == ["p0", "p0"]
     assert rows["completion"] == ["c0 by ann1", "c0 by ann2"]
     first = _export(dataset, "sft", tmp_path, answers="first")
     assert first["completion"] == ["c0 by ann1"]
     messages = _export(dataset, "sft", tmp_path, "hf", chat="1", answers="first")
-    assert messages.column_names == ["messages"]
+    assert messages.column_names == ["messages", "active_seconds"]
     assert messages[0]["messages"] == [
         {"role": "user", "content": "p0"},
         {"role": "assistant", "content": "c0 by ann1"},
@@ -163,7 +163,7 @@ def test_text_classification_by_majority(world, make_dataset, add_records, answe
     answer(world.ann2, r1, {"sentiment": "neg"})  # tie: skipped
     answer(world.ann1, r2, {"sentiment": "neg"})
     rows = _export(dataset, "text_classification", tmp_path, "hf")
-    assert rows.column_names == ["text", "label"]
+    assert rows.column_names == ["text", "label", "active_seconds"]
     assert rows["text"] == ["good", "bad"]
     assert rows["label"] == ["pos", "neg"]
 
@@ -185,7 +185,7 @@ def test_multi_label_classification_gives_label_lists(
     answer(world.ann1, record, {"topics": ["x", "y"]})
     answer(world.ann2, record, {"topics": ["x"]})
     (row,) = _export(dataset, "text_classification", tmp_path)
-    assert row == {"text": "t", "label": ["x"]}
+    assert row == {"text": "t", "label": ["x"], "active_seconds": 0}
 
 
 # --- Impossible tasks -----------------------------------------------------------------------

@@ -116,6 +116,7 @@ def test_bulk_answer_selected_records(world, dataset, login):
             "question": "response_ranking",
             "value": "2",
             "ids": [str(records[0].pk), str(records[2].pk)],
+            "confirm": "1",
         },
     )
     assert response.status_code == 302
@@ -137,6 +138,7 @@ def test_bulk_answer_all_matching_the_filter(world, dataset, login):
             "value": "3",
             "all_matching": "1",
             "query": "meta=topic&meta_value=poetry",
+            "confirm": "1",
         },
     )
     answered = sorted(
@@ -152,14 +154,15 @@ def test_bulk_answer_rejects_bad_values_and_foreign_records(world, dataset, make
     client = login(world.ann1)
     client.post(
         bulk_url(dataset),
-        {"question": "response_ranking", "value": "9", "ids": [str(records[0].pk)]},
-    )
-    client.post(
-        bulk_url(dataset), {"question": "response_ranking", "value": "1", "ids": [str(foreign.pk)]}
+        {"question": "response_ranking", "value": "9", "ids": [str(records[0].pk)], "confirm": "1"},
     )
     client.post(
         bulk_url(dataset),
-        {"question": "correct_response", "value": "x", "ids": [str(records[0].pk)]},
+        {"question": "response_ranking", "value": "1", "ids": [str(foreign.pk)], "confirm": "1"},
+    )
+    client.post(
+        bulk_url(dataset),
+        {"question": "correct_response", "value": "x", "ids": [str(records[0].pk)], "confirm": "1"},
     )
     assert not Response.objects.exists()
     assert login(world.outsider).post(bulk_url(dataset), {}).status_code == 404

@@ -11,6 +11,17 @@ from django.utils.translation import gettext as _
 
 from apps.datasets.models import Question
 
+# One save never carries more than a day: anything beyond is a broken clock, not work.
+MAX_ACTIVE_SECONDS = 24 * 3600
+
+
+def parse_active_seconds(data) -> int | None:
+    """Seconds spent since the last save (static/js/timer.js); 0 when absent, None if bad."""
+    raw = data.get("active_seconds", "").strip() or "0"
+    if not raw.isdigit() or int(raw) > MAX_ACTIVE_SECONDS:
+        return None
+    return int(raw)
+
 
 def _input(question: Question) -> str:
     return f"q-{question.name}"
@@ -112,10 +123,21 @@ def _ranks(question: Question, value) -> dict[int, int]:
     return ranks
 
 
-def problems_by_question(error) -> dict[str, list[str]]:
+def problems_by_question(error, questions: list[Question]) -> dict[str, list[str]]:
     """ValidationFailed problems located at ("values", question, …) → messages per question."""
     problems: dict[str, list[str]] = {}
     for problem in error.problems:
         key = problem.loc[1] if len(problem.loc) > 1 and problem.loc[0] == "values" else "__all__"
-        problems.setdefault(str(key), []).append(str(problem.message))
+        problems.setdefault(str(key), []).append(titled(str(problem.message), questions))
     return problems
+
+
+def titled(message: str, questions: list[Question]) -> str:
+    """The message with each question named by its title, as the annotator sees it.
+
+    The shared validation names questions as the API does (`'response_ranking'`); people
+    know them by the title on the page."""
+    for question in sorted(questions, key=lambda q: len(q.name), reverse=True):
+        if question.title and question.title != question.name:
+            message = message.replace(repr(question.name), f"“{question.title}”")
+    return message

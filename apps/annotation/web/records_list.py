@@ -1,31 +1,22 @@
 """The records list: search, filter by my response status and metadata, bulk answer."""
 
-import uuid
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery, TextField
 from django.db.models.functions import Cast
-from django.http import QueryDict
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from apps.annotation.web.focus import published_dataset
 from apps.annotation.web.selectors import RESPONSE_FILTERS, Layout
-from apps.datasets.errors import ValidationFailed
 from apps.records.models import Record
 from apps.responses.models import Response
-from apps.responses.services import BULK_ANSWER_LIMIT, bulk_answer
 
 PAGE_SIZE = 25
 BULK_TYPES = ("rating", "label_selection", "multi_label_selection")
 
 
-def _filtered(request, dataset, layout, params):
+def filtered_records(request, dataset, layout, params):
     """Records of `dataset` matching the list's filters, with the caller's response status."""
     mine = Response.objects.filter(record=OuterRef("pk"), user=request.user)
     records = Record.objects.filter(dataset=dataset).annotate(
@@ -69,7 +60,7 @@ def _typed(prop, value: str):
 def records_list(request, dataset_id):
     dataset = published_dataset(request.user, dataset_id)
     layout = Layout.load(dataset, request.user)
-    records, errors = _filtered(request, dataset, layout, request.GET)
+    records, errors = filtered_records(request, dataset, layout, request.GET)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -88,62 +79,3 @@ def records_list(request, dataset_id):
     if request.htmx:
         template += "#records-table"
     return render(request, template, context, status=400 if errors else 200)
-
-
-@login_required
-@require_POST
-def bulk_answer_view(request, dataset_id):
-    dataset = published_dataset(request.user, dataset_id)
-    layout = Layout.load(dataset, request.user)
-    back = f"{reverse('annotation:records', args=[dataset.pk])}?{request.POST.get('query', '')}"
-    question = next((q for q in layout.questions if q.name == request.POST.get("question")), None)
-    if question is None or question.settings.get("type") not in BULK_TYPES:
-        messages.error(request, _("Choose a rating, label or multi-label question."))
-        return redirect(back)
-    if request.POST.get("all_matching"):
-        records, errors = _filtered(
-            request, dataset, layout, QueryDict(request.POST.get("query", ""))
-        )
-        records = list(records[: BULK_ANSWER_LIMIT + 1]) if not errors else []
-    else:
-        ids = request.POST.getlist("ids")
-        records = list(Record.objects.filter(dataset=dataset, pk__in=_uuids(ids)))
-    if not records:
-        messages.error(request, _("Select at least one record."))
-        return redirect(back)
-    value = _bulk_value(question, request.POST)
-    try:
-        count = bulk_answer(
-            user=request.user, dataset=dataset, records=records, question=question, value=value
-        )
-    except ValidationFailed as error:
-        messages.error(request, "; ".join(str(p.message) for p in error.problems))
-        return redirect(back)
-    messages.success(
-        request,
-        ngettext("Answered %(n)d record.", "Answered %(n)d records.", count) % {"n": count},
-    )
-    return redirect(back)
-
-
-def _bulk_value(question, data):
-    kind = question.settings.get("type")
-    if kind == "multi_label_selection":
-        return data.getlist("value")
-    raw = data.get("value", "")
-    if kind == "rating":
-        try:
-            return int(raw)
-        except ValueError:
-            return raw
-    return raw
-
-
-def _uuids(values):
-    result = []
-    for value in values:
-        try:
-            result.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    return result

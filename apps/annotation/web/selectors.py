@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.annotation.progress import DatasetProgress, datasets_progress
@@ -78,7 +79,7 @@ def record_of(dataset: Dataset, record_id) -> Record:
     """A record of an already access-checked dataset; other datasets' records are NotFound."""
     record = Record.objects.filter(dataset=dataset, pk=as_uuid(record_id)).first()
     if record is None:
-        raise NotFound("Record not found.")
+        raise NotFound(_("Record not found."))
     return record
 
 

@@ -83,6 +83,8 @@ def response_dict(r: Response) -> dict:
         "record_id": r.record_id,
         "inserted_at": r.inserted_at,
         "updated_at": r.updated_at,
+        # Loam's own addition (time spent in the web app); the argilla SDKs ignore it.
+        "active_seconds": r.active_seconds,
     }
 
 

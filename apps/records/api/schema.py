@@ -127,6 +127,9 @@ class ResponseOut(serializers.Serializer):
     record_id = serializers.UUIDField()
     inserted_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    active_seconds = serializers.IntegerField(
+        help_text="Loam: seconds the annotator was active on the record in the web app."
+    )
 
 
 @extend_schema_serializer(component_name="Suggestion")

@@ -1,0 +1,14 @@
+// Custom fields render in sandboxed frames (apps/annotation/custom_fields.py); each frame
+// says how tall its content is, and its frame is sized to it (within reason).
+(() => {
+  const MAX_HEIGHT = 2000;
+  window.addEventListener("message", (event) => {
+    const data = event.data;
+    if (!data || typeof data.loamCustomField !== "string" || typeof data.height !== "number") return;
+    for (const frame of document.querySelectorAll("iframe[data-custom-field]")) {
+      if (frame.contentWindow === event.source) {
+        frame.style.height = `${Math.min(Math.max(data.height, 20), MAX_HEIGHT)}px`;
+      }
+    }
+  });
+})();
