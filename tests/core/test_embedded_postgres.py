@@ -25,9 +25,10 @@ django.setup()
 from django.db import connection
 with connection.cursor() as cursor:
     cursor.execute("SELECT current_setting('server_version_num'), current_database(),"
-                   " (SELECT count(*) FROM pg_available_extensions WHERE name = 'vector')")
-    version, database, vector = cursor.fetchone()
-print(connection.vendor, version[:2], database, vector, flush=True)
+                   " (SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'),"
+                   " current_setting('data_checksums'), current_setting('io_method')")
+    version, database, vector, checksums, io_method = cursor.fetchone()
+print(connection.vendor, version[:2], database, vector, checksums, io_method, flush=True)
 if sys.argv[1:] == ["wait"]:
     sys.stdin.readline()
 """
@@ -68,7 +69,7 @@ def finish(process: subprocess.Popen) -> None:
 def test_first_connection_starts_postgres_18_with_pgvector_and_the_last_exit_stops_it(data_dir):
     started = time.monotonic()
     process = loam_process(data_dir)
-    assert connected(process) == ["postgresql", "18", "loam", "1"]
+    assert connected(process) == ["postgresql", "18", "loam", "1", "off", "sync"]
     finish(process)
     elapsed = time.monotonic() - started
     assert server.status(data_dir) == {"running": False, "socket_dir": None, "holders": []}
