@@ -5,8 +5,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, Q, Subquery
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from apps.annotation.web.focus import published_dataset
 from apps.annotation.web.selectors import RESPONSE_FILTERS, Layout
 from apps.datasets.errors import ValidationFailed
 from apps.records.models import Record
+from apps.records.query import RecordQuery
 from apps.responses.models import Response
 from apps.responses.services import BULK_ANSWER_LIMIT, bulk_answer
 
@@ -26,16 +26,12 @@ BULK_TYPES = ("rating", "label_selection", "multi_label_selection")
 
 
 def _filtered(request, dataset, layout, params):
-    """Records of `dataset` matching the list's filters, with the caller's response status."""
+    """Records of `dataset` matching the list's filters, with the caller's response status:
+    the API's query builder, so a text search is ranked by relevance as there."""
     mine = Response.objects.filter(record=OuterRef("pk"), user=request.user)
-    records = Record.objects.filter(dataset=dataset).annotate(
-        my_status=Subquery(mine.values("status")[:1])
-    )
+    records = Record.objects.annotate(my_status=Subquery(mine.values("status")[:1]))
+    search = RecordQuery(dataset, text=params.get("q", "").strip() or None)
     errors = []
-    if params.get("q"):
-        records = records.annotate(text=Cast("fields", TextField())).filter(
-            text__icontains=params["q"]
-        )
     status = params.get("status")
     if status == "pending":
         records = records.filter(my_status__isnull=True)
@@ -50,10 +46,10 @@ def _filtered(request, dataset, layout, params):
             errors.append(_("Unknown metadata property %(name)r.") % {"name": name})
         elif value != "":
             try:
-                records = records.filter(**{f"metadata__{name}": _typed(prop, value)})
+                search.where &= Q(**{f"metadata__{name}": _typed(prop, value)})
             except ValueError:
                 errors.append(_("%(value)r is not a number.") % {"value": value})
-    return records.order_by("inserted_at", "id"), errors
+    return search.ordered(records), errors
 
 
 def _typed(prop, value: str):

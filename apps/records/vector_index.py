@@ -1,0 +1,38 @@
+"""One HNSW index (cosine) per vector setting, made with the setting and dropped with it.
+
+Vectors of every setting share one table and each setting has its own dimension, so each
+index is partial (its setting's rows) over the expression `value::vector(<dimensions>)`;
+similarity queries use that same expression and predicate (apps/records/similarity.py).
+"""
+
+from django.db import connection
+
+from apps.records import pgvector
+
+# pgvector's HNSW index holds `vector` values of up to 2,000 dimensions.
+MAX_INDEXED_DIMENSIONS = 2000
+
+
+def index_name(settings) -> str:
+    return f"vector_hnsw_{settings.pk.hex}"
+
+
+def vector_expression(column: str, dimensions: int) -> str:
+    return f"({column}::vector({int(dimensions)}))"
+
+
+def create_index(settings) -> None:
+    """Index `settings`' vectors: a new setting has none yet, so this is instantaneous."""
+    pgvector.require(("dimensions",))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {index_name(settings)} ON records_vector "
+            f"USING hnsw ({vector_expression('value', settings.dimensions)} "
+            "vector_cosine_ops) WHERE vector_settings_id = %s",
+            [settings.pk],
+        )
+
+
+def drop_index(settings) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {index_name(settings)}")
