@@ -1,7 +1,7 @@
 """Each vector setting's HNSW index lives and dies with the setting, however it is created
 or deleted (the API, the admin, a dataset's deletion cascading to its settings)."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
 from apps.datasets.models import VectorSettings
@@ -11,10 +11,10 @@ from apps.records import vector_index
 @receiver(post_save, sender=VectorSettings, dispatch_uid="vector_settings_index")
 def _index_new_vector_settings(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        # Without pgvector this is the 422 naming the extension, and the creation rolls back.
         vector_index.create_index(instance)
 
 
-@receiver(post_delete, sender=VectorSettings, dispatch_uid="vector_settings_unindex")
+@receiver(pre_delete, sender=VectorSettings, dispatch_uid="vector_settings_unindex")
 def _drop_vector_settings_index(sender, instance, **kwargs):
+    # Before the row goes (its id names the index); DDL rolls back with a failed deletion.
     vector_index.drop_index(instance)

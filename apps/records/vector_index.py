@@ -22,9 +22,12 @@ def vector_expression(column: str, dimensions: int) -> str:
 
 
 def create_index(settings) -> None:
-    """Index `settings`' vectors: a new setting has none yet, so this is instantaneous."""
-    pgvector.require(("dimensions",))
+    """Index `settings`' vectors where the server has pgvector: a new setting has no vectors
+    yet, so this is instantaneous."""
+    if pgvector.installed_version() is None:
+        return
     with connection.cursor() as cursor:
+        _run_deferred_checks(cursor)
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {index_name(settings)} ON records_vector "
             f"USING hnsw ({vector_expression('value', settings.dimensions)} "
@@ -35,4 +38,13 @@ def create_index(settings) -> None:
 
 def drop_index(settings) -> None:
     with connection.cursor() as cursor:
+        _run_deferred_checks(cursor)
         cursor.execute(f"DROP INDEX IF EXISTS {index_name(settings)}")
+
+
+def _run_deferred_checks(cursor) -> None:
+    """PostgreSQL refuses DDL on a table with foreign-key checks still pending in this
+    transaction (vectors written earlier in it): run them now, as Django's
+    check_constraints does, and defer again."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
