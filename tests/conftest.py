@@ -117,16 +117,20 @@ def make_dataset(db):
     return make
 
 
-@pytest.fixture
-def needs_pgvector(db):
-    """Skip on a server without pgvector (the machine's PostgreSQL 15): vector settings
-    cannot be created there (tests/records/test_pgvector.py shows the error instead)."""
+def database_has_pgvector() -> bool:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'")
-        if cursor.fetchone() is None:
-            pytest.skip("this PostgreSQL server has no pgvector (the embedded server has it)")
+        return cursor.fetchone() is not None
+
+
+@pytest.fixture
+def needs_pgvector(db):
+    """Skip on a server without pgvector (the machine's PostgreSQL 15): vector settings
+    cannot be created there (tests/records/test_pgvector.py shows the error instead)."""
+    if not database_has_pgvector():
+        pytest.skip("this PostgreSQL server has no pgvector (the embedded server has it)")
 
 
 def vector_settings(dataset, name: str, dimensions: int):

@@ -1,7 +1,8 @@
 """Full-text search over record fields, on the stored `search_vector` (migration records/0007).
 
-Every word of the query must match, as an English stem or as written; CJK runs match by
-their bigrams, as they are indexed. Relevance is PostgreSQL's `ts_rank` (higher is better).
+Every word of the query must match, analysed as the text was (`loam_words`: English stems,
+stop words kept); CJK runs match by their bigrams, as they are indexed. Relevance is
+PostgreSQL's `ts_rank` (higher is better).
 """
 
 import re
@@ -23,9 +24,8 @@ def tsquery_sql(text: str) -> tuple[str, list] | None:
     parts, params = [], []
     rest = _CJK_RUN.sub(" ", text).strip()
     if rest:
-        # English stems, or the words as written (stop words, other languages).
-        parts.append("(plainto_tsquery('english', %s) || plainto_tsquery('simple', %s))")
-        params += [rest, rest]
+        parts.append("plainto_tsquery('loam_words', %s)")
+        params.append(rest)
     grams = [gram for run in _CJK_RUN.findall(text) for gram in _bigrams(run)]
     if grams:
         # Only CJK characters go into this literal: nothing to escape.

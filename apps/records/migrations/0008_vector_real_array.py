@@ -36,17 +36,33 @@ def convert(apps, schema_editor):
             last = ids[-1]
 
 
+def convert_back(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT id, value FROM records_vector")
+        for vector_id, value in cursor.fetchall():
+            cursor.execute(
+                "UPDATE records_vector SET value_bytes = %s WHERE id = %s",
+                [array("f", value).tobytes(), vector_id],
+            )
+
+
 class Migration(migrations.Migration):
     dependencies = [("records", "0007_record_search_vector")]
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.RunSQL("ALTER TABLE records_vector ADD COLUMN value_real real[]"),
-                migrations.RunPython(convert, migrations.RunPython.noop),
+                migrations.RunSQL(
+                    "ALTER TABLE records_vector ADD COLUMN value_real real[]",
+                    "ALTER TABLE records_vector DROP COLUMN value;"
+                    "ALTER TABLE records_vector RENAME COLUMN value_bytes TO value;"
+                    "ALTER TABLE records_vector ALTER COLUMN value SET NOT NULL",
+                ),
+                migrations.RunPython(convert, convert_back),
                 migrations.RunSQL(
                     "ALTER TABLE records_vector DROP COLUMN value;"
                     "ALTER TABLE records_vector RENAME COLUMN value_real TO value;"
-                    "ALTER TABLE records_vector ALTER COLUMN value SET NOT NULL"
+                    "ALTER TABLE records_vector ALTER COLUMN value SET NOT NULL",
+                    "ALTER TABLE records_vector ADD COLUMN value_bytes bytea",
                 ),
             ],
             state_operations=[
