@@ -27,7 +27,7 @@ def create_index(settings) -> None:
     if pgvector.installed_version() is None:
         return
     with connection.cursor() as cursor:
-        _run_deferred_checks(cursor)
+        run_deferred_checks(cursor)
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {index_name(settings)} ON records_vector "
             f"USING hnsw ({vector_expression('value', settings.dimensions)} "
@@ -38,11 +38,11 @@ def create_index(settings) -> None:
 
 def drop_index(settings) -> None:
     with connection.cursor() as cursor:
-        _run_deferred_checks(cursor)
+        run_deferred_checks(cursor)
         cursor.execute(f"DROP INDEX IF EXISTS {index_name(settings)}")
 
 
-def _run_deferred_checks(cursor) -> None:
+def run_deferred_checks(cursor) -> None:
     """PostgreSQL refuses DDL on a table with foreign-key checks still pending in this
     transaction (vectors written earlier in it): run them now, as Django's
     check_constraints does, and defer again."""
