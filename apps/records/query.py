@@ -23,9 +23,11 @@ class RecordQuery:
     text: str | None = None  # every word must match
     text_field: str | None = None  # search this field only
     ordering: list = field(default_factory=list)  # explicit sort; else relevance, then order
+    base: QuerySet | None = None  # records to start from (e.g. annotated); else all
 
     def matching(self, base: QuerySet | None = None) -> QuerySet:
         """The matching records, unordered and without scores (for counts and bulk work)."""
+        base = base if base is not None else self.base
         qs = (base if base is not None else Record.objects).filter(dataset=self.dataset)
         qs = qs.filter(self.where)
         condition = fulltext.matches(self.text, self.text_field) if self.text else None

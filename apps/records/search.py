@@ -336,6 +336,6 @@ def search_records(
         search.text, search.text_field = _text(query["text"], schema)
     vector = query.get("vector")
     if vector is not None:
-        return similar_records(search, schema, vector, offset=offset, limit=limit)
+        return similar_records(search, schema.vectors_settings, vector, offset=offset, limit=limit)
     search.ordering = _sort(body.get("sort"), schema)
     return search.page(offset, limit)

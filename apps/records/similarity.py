@@ -78,14 +78,14 @@ def _target(search: RecordQuery, settings, vector: dict) -> list[float]:
 
 
 def similar_records(
-    search: RecordQuery, schema, vector, *, offset: int, limit: int
+    search: RecordQuery, vectors_settings: dict, vector, *, offset: int, limit: int
 ) -> tuple[list[tuple[Record, float]], int]:
     """(page of (record, cosine similarity), hits): the records of `search` nearest to (or,
     for least_similar, farthest from) a vector given by value or by a record's vector.
     Ranked, then sliced, so `offset` pages through the first MAX_SIMILAR hits."""
     if not isinstance(vector, dict):
         raise _fail((), _("vector must be an object."))
-    settings = schema.vectors_settings.get(vector.get("name"))
+    settings = vectors_settings.get(vector.get("name"))
     if settings is None:
         raise _fail(
             ("name",), _("%(n)r is not a vector of this dataset.") % {"n": vector.get("name")}

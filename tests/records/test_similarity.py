@@ -61,7 +61,7 @@ def add(ds, vectors, texts=None):
 def similar(ds, vector, *, search=None, offset=0, limit=10):
     search = search or RecordQuery(ds)
     hits, total = similar_records(
-        search, DatasetSchema.load(ds), vector, offset=offset, limit=limit
+        search, DatasetSchema.load(ds).vectors_settings, vector, offset=offset, limit=limit
     )
     return [(r.external_id, score) for r, score in hits], total
 

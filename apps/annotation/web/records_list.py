@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 from apps.annotation.web.focus import published_dataset
 from apps.annotation.web.selectors import RESPONSE_FILTERS, Layout
 from apps.datasets.errors import ValidationFailed
+from apps.datasets.models import VectorSettings
 from apps.records.models import Record
 from apps.records.query import RecordQuery
+from apps.records.similarity import similar_records
 from apps.responses.models import Response
 from apps.responses.services import BULK_ANSWER_LIMIT, bulk_answer
 
@@ -49,7 +51,24 @@ def _filtered(request, dataset, layout, params):
                 search.where &= Q(**{f"metadata__{name}": _typed(prop, value)})
             except ValueError:
                 errors.append(_("%(value)r is not a number.") % {"value": value})
-    return search.ordered(records), errors
+    search.base = records
+    return search, errors
+
+
+def _similar(search, vectors: dict, record_id: str, name: str | None, errors: list) -> list:
+    """The records most similar to `record_id` by the vector `name` (default: the first),
+    within the list's filters, each with its `similarity`; or [] and a message in `errors`."""
+    name = name or next(iter(vectors), None)
+    try:
+        hits, _total = similar_records(
+            search, vectors, {"name": name, "record_id": record_id}, offset=0, limit=PAGE_SIZE
+        )
+    except ValidationFailed as error:
+        errors.extend(str(p.message) for p in error.problems)
+        return []
+    for record, score in hits:
+        record.similarity = score
+    return [record for record, _score in hits]
 
 
 def _typed(prop, value: str):
@@ -65,8 +84,14 @@ def _typed(prop, value: str):
 def records_list(request, dataset_id):
     dataset = published_dataset(request.user, dataset_id)
     layout = Layout.load(dataset, request.user)
-    records, errors = _filtered(request, dataset, layout, request.GET)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    search, errors = _filtered(request, dataset, layout, request.GET)
+    vectors = {v.name: v for v in VectorSettings.objects.filter(dataset=dataset)}
+    similar_to = request.GET.get("similar_to")
+    if similar_to and not errors:
+        records = _similar(search, vectors, similar_to, request.GET.get("vector"), errors)
+        page = Paginator(records, PAGE_SIZE).get_page(1)
+    else:
+        page = Paginator(search.ordered(), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -79,6 +104,8 @@ def records_list(request, dataset_id):
         "statuses": RESPONSE_FILTERS,
         "bulk_questions": [q for q in layout.questions if q.settings.get("type") in BULK_TYPES],
         "first_field": layout.fields[0].name if layout.fields else None,
+        "vectors": vectors,
+        "similar_to": similar_to,
     }
     template = "annotation/records.html"
     if request.htmx:
@@ -97,10 +124,10 @@ def bulk_answer_view(request, dataset_id):
         messages.error(request, _("Choose a rating, label or multi-label question."))
         return redirect(back)
     if request.POST.get("all_matching"):
-        records, errors = _filtered(
+        search, errors = _filtered(
             request, dataset, layout, QueryDict(request.POST.get("query", ""))
         )
-        records = list(records[: BULK_ANSWER_LIMIT + 1]) if not errors else []
+        records = list(search.ordered()[: BULK_ANSWER_LIMIT + 1]) if not errors else []
     else:
         ids = request.POST.getlist("ids")
         records = list(Record.objects.filter(dataset=dataset, pk__in=_uuids(ids)))
