@@ -224,10 +224,10 @@ def test_log_records_with_suggestions_metadata_and_vectors(logged, vectors):
     assert str(records["r1"]._server_id) == str(r1.id)
 
 
-def test_log_again_with_the_same_ids_updates_instead_of_duplicating(logged):
+def test_log_again_with_the_same_ids_updates_instead_of_duplicating(logged, vectors):
     first_ids = set(Record.objects.filter(dataset_id=logged.id).values_list("id", flat=True))
 
-    changed = [dict(record) for record in RECORDS]
+    changed = [{k: v for k, v in r.items() if vectors or k != "emb"} for r in RECORDS]
     changed[1] = {**changed[1], "source": "web", "length": 99, "sentiment": "positive"}
     logged.records.log(changed, mapping=MAPPING)
     logged.records.log([{"id": "r4", "prompt": "A new one.", "source": "web"}])
@@ -242,7 +242,7 @@ def test_log_again_with_the_same_ids_updates_instead_of_duplicating(logged):
     assert (
         Suggestion.objects.filter(record=db_records["r2"], question__name="sentiment").count() == 1
     )
-    assert Vector.objects.filter(record=db_records["r2"]).count() == 1
+    assert Vector.objects.filter(record=db_records["r2"]).count() == (1 if vectors else 0)
     assert len(list(logged.records)) == 4
 
 
