@@ -17,6 +17,7 @@ argilla 2.x SDK's `records.log` into a second dataset (skip with --no-sdk).
 import argparse
 import http.client
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -41,7 +42,7 @@ def setup_django() -> None:
     django.setup()
 
 
-def make_dataset(api_key: str | None) -> tuple[str, str, str]:
+def make_dataset(api_key: str | None, vectors: int = 0) -> tuple[str, str, str]:
     """(dataset id, question id, api key): a published dataset in a fresh workspace."""
     from apps.accounts.models import ApiKey, Role, User
     from apps.datasets import services as ds
@@ -63,11 +64,14 @@ def make_dataset(api_key: str | None) -> tuple[str, str, str]:
     ds.add_metadata_property(dataset=dataset, name="source", settings={"type": "terms"})
     ds.add_metadata_property(dataset=dataset, name="length", settings={"type": "integer"})
     ds.add_metadata_property(dataset=dataset, name="score", settings={"type": "float"})
+    if vectors:
+        ds.add_vector_settings(dataset=dataset, name="emb", dimensions=vectors)
     ds.publish_dataset(dataset=dataset)
     return str(dataset.id), str(question.id), api_key
 
 
-def batch_body(start: int, size: int, question_id: str) -> bytes:
+def batch_body(start: int, size: int, question_id: str, vectors: int = 0) -> bytes:
+    rng = random.Random(start)
     items = [
         {
             "external_id": f"r{i}",
@@ -83,6 +87,9 @@ def batch_body(start: int, size: int, question_id: str) -> bytes:
         }
         for i in range(start, start + size)
     ]
+    if vectors:
+        for item in items:
+            item["vectors"] = {"emb": [rng.gauss(0, 1) for _ in range(vectors)]}
     return orjson.dumps({"items": items})
 
 
@@ -185,10 +192,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers we start")
     parser.add_argument("--concurrency", type=int, default=1, help="parallel client connections")
     parser.add_argument("--no-sdk", action="store_true", help="skip the argilla SDK timing")
+    parser.add_argument(
+        "--vectors", type=int, default=0, help="a vector of this many dimensions per record"
+    )
     args = parser.parse_args()
 
     setup_django()
-    dataset_id, question_id, api_key = make_dataset(args.api_key)
+    dataset_id, question_id, api_key = make_dataset(args.api_key, args.vectors)
     sdk_dataset_id = None if args.no_sdk else make_dataset(api_key)[0]
     server = None
     url = args.url
@@ -196,7 +206,7 @@ def main() -> None:
         server, url = start_server(args.workers)
     try:
         bodies = [
-            batch_body(start, min(BATCH, args.records - start), question_id)
+            batch_body(start, min(BATCH, args.records - start), question_id, args.vectors)
             for start in range(0, args.records, BATCH)
         ]
         path = f"/api/v1/datasets/{dataset_id}/records/bulk"
@@ -214,7 +224,8 @@ def main() -> None:
             server.wait()
     print(
         f"{args.records} records in {elapsed:.2f} s: {args.records / elapsed:,.0f} records/s "
-        f"({len(bodies)} requests of ≤{BATCH}, concurrency {args.concurrency})"
+        f"({len(bodies)} requests of ≤{BATCH}, concurrency {args.concurrency}"
+        + (f", a {args.vectors}-dim vector each)" if args.vectors else ")")
     )
     if sdk_elapsed is not None:
         print(

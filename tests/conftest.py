@@ -129,3 +129,30 @@ def make_dataset(db):
         return dataset
 
     return make
+
+
+def database_has_pgvector() -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'")
+        return cursor.fetchone() is not None
+
+
+@pytest.fixture
+def needs_pgvector(db):
+    """Skip on a server without pgvector (the machine's PostgreSQL 15): vector settings
+    cannot be created there (tests/records/test_pgvector.py shows the error instead)."""
+    if not database_has_pgvector():
+        pytest.skip("this PostgreSQL server has no pgvector (the embedded server has it)")
+
+
+def vector_settings(dataset, name: str, dimensions: int):
+    """A vector setting made through the ORM, on any server. The service refuses one without
+    pgvector (a 422), but vectors are stored and validated there all the same: tests of
+    storage and validation run on PostgreSQL 15 too; similarity tests use `needs_pgvector`."""
+    from apps.datasets.models import VectorSettings
+
+    return VectorSettings.objects.create(
+        dataset=dataset, name=name, title=name, dimensions=dimensions, position=99
+    )

@@ -237,8 +237,14 @@ def add_metadata_property(*, dataset: Dataset, **data) -> MetadataProperty:
 
 @transaction.atomic
 def add_vector_settings(*, dataset: Dataset, **data) -> VectorSettings:
-    """Vector settings can be added at any time, published or not."""
+    """Vector settings can be added at any time, published or not; only on a server with
+    pgvector (else a 422 naming the extension): vectors are there to be searched."""
     cleaned = sv.clean_vector_settings(data)
+    if name_in_use(dataset.pk, cleaned["name"]):
+        raise _conflict_name(_("Vector settings"), cleaned["name"])
+    from apps.records import pgvector  # records builds on datasets
+
+    pgvector.require(("dimensions",))
     return _create_setting(
         VectorSettings, dataset=dataset, kind=_("Vector settings"), cleaned=cleaned
     )

@@ -143,12 +143,21 @@ def clean_metadata_property(data: dict) -> dict:
     return cleaned
 
 
+MAX_VECTOR_DIMENSIONS = 2000
+
+
 def clean_vector_settings(data: dict) -> dict:
     problems = Problems()
     name = clean_name(problems, data.get("name"))
     dimensions = data.get("dimensions")
     if isinstance(dimensions, bool) or not isinstance(dimensions, int) or dimensions < 1:
         problems.add(("dimensions",), _("Dimensions must be a positive integer."))
+    elif dimensions > MAX_VECTOR_DIMENSIONS:
+        # pgvector's HNSW index (one per vector setting) holds at most 2,000 dimensions.
+        problems.add(
+            ("dimensions",),
+            _("Dimensions must be at most %(max)d.") % {"max": MAX_VECTOR_DIMENSIONS},
+        )
     cleaned = {
         "name": name,
         "title": clean_title(problems, data.get("title"), default=name),

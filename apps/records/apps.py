@@ -7,3 +7,6 @@ class RecordsConfig(AppConfig):
     label = "records"
     verbose_name = _("Records")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.records import signals  # noqa: F401  (connects the vector index hooks)

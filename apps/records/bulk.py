@@ -13,6 +13,7 @@ unnest(), so the SQL text is the same whatever the number of rows.
 from collections.abc import Iterable, Iterator, Sequence
 
 import orjson
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 
 
@@ -39,6 +40,9 @@ def _column(field: models.Field, rows: Sequence[dict]) -> list:
         values = [row[name] for row in rows]
     if isinstance(field, models.JSONField):
         return [_json(value) for value in values]
+    if isinstance(field, ArrayField):
+        # As array literals: unnest() would flatten an array of arrays.
+        return [None if v is None else "{" + ",".join(map(repr, v)) + "}" for v in values]
     return values
 
 
@@ -59,9 +63,20 @@ def insert_rows(model, rows: Sequence[dict]) -> None:
 
 
 def _unnest(fields: list[models.Field], rows: Sequence[dict]) -> tuple[str, list]:
-    """`unnest(%s::type[], …)` over one array per column, and those arrays."""
-    casts = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
-    return f"unnest({casts})", [_column(field, rows) for field in fields]
+    """`(SELECT … FROM unnest(%s::type[], …))` over one array per column, and those arrays.
+    Array columns travel as text literals, cast back in the SELECT."""
+    casts, columns = [], []
+    for index, field in enumerate(fields):
+        db_type = field.db_type(connection)
+        if isinstance(field, ArrayField):
+            casts.append("%s::text[]")
+            columns.append(f"c{index}::{db_type}")
+        else:
+            casts.append(f"%s::{db_type}[]")
+            columns.append(f"c{index}")
+    names = ", ".join(f"c{index}" for index in range(len(fields)))
+    source = f"(SELECT {', '.join(columns)} FROM unnest({', '.join(casts)}) AS u({names}))"
+    return source, [_column(field, rows) for field in fields]
 
 
 def upsert_rows(
@@ -78,7 +93,7 @@ def upsert_rows(
     assignments = ", ".join(f"{_quoted([c])} = EXCLUDED.{_quoted([c])}" for c in update)
     sql = (
         f"INSERT INTO {model._meta.db_table} ({_quoted(f.column for f in fields)}) "
-        f"SELECT * FROM {source} "
+        f"SELECT * FROM {source} AS source "
         f"ON CONFLICT ({_quoted(unique)}) DO UPDATE SET {assignments}"
     )
     with connection.cursor() as cursor:

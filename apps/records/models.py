@@ -1,8 +1,8 @@
 """Records (the items to annotate), model suggestions for them, and their embeddings."""
 
 import uuid
-from array import array
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -108,8 +108,17 @@ class Suggestion(models.Model):
         return f"{self.question_id}: {self.value!r}"
 
 
+class Float4Field(models.FloatField):
+    """A float32 (`real`): embeddings need no more, and take half the room."""
+
+    def db_type(self, connection) -> str:
+        return "real"
+
+
 class Vector(models.Model):
-    """An embedding of a record, stored as packed float32 (4 bytes per dimension)."""
+    """An embedding of a record: a `real[]` (4 bytes per dimension), which any PostgreSQL
+    stores; with pgvector, each vector setting has an HNSW index of it cast to
+    `vector(dimensions)` (apps/records/vector_index.py), which is what similarity uses."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # No FK indexes of their own: uniq_vector_per_settings starts with record, and
@@ -128,7 +137,7 @@ class Vector(models.Model):
         verbose_name=_("vector settings"),
         db_index=False,
     )
-    value = models.BinaryField(_("value"))
+    value = ArrayField(Float4Field(), verbose_name=_("value"))
     inserted_at = models.DateTimeField(_("inserted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -145,9 +154,5 @@ class Vector(models.Model):
     def __str__(self) -> str:
         return f"{self.vector_settings_id} of {self.record_id}"
 
-    @staticmethod
-    def pack(values: list[float]) -> bytes:
-        return array("f", values).tobytes()
-
     def as_list(self) -> list[float]:
-        return array("f", bytes(self.value)).tolist()
+        return list(self.value)

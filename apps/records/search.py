@@ -1,14 +1,11 @@
 """Selecting records: the list endpoint's filters (argilla-v1) and the search body (argilla 2.x).
 
-Everything becomes one queryset, so a page costs one COUNT and one SELECT whatever the filters.
-Similarity search ranks the candidate vectors in Python (cosine) and then slices, so `offset`
-is honoured and paging ends.
+Both become a `RecordQuery` (apps/records/query.py), the builder the web list uses too.
+Similarity search is apps/records/similarity.py.
 """
 
-import math
 import re
 import uuid
-from array import array
 from dataclasses import replace
 
 import orjson
@@ -20,13 +17,14 @@ from apps.datasets.errors import ValidationFailed
 from apps.datasets.models import SETTING_NAME_PATTERN, Dataset, MetadataProperty
 from apps.datasets.schema import DatasetSchema
 from apps.datasets.selectors import MetadataVisibility, unknown_metadata_property
-from apps.records.models import Record, Suggestion, Vector
+from apps.records.models import Record, Suggestion
+from apps.records.query import RecordQuery
+from apps.records.similarity import similar_records
 from apps.responses.models import Response, ResponseStatus
 
 _NAME = re.compile(SETTING_NAME_PATTERN)
 RESPONSE_STATUSES = [*ResponseStatus.values, "pending"]
 RECORD_PROPERTIES = {"id", "external_id", "inserted_at", "updated_at", "status"}
-MAX_SIMILAR = 1000
 
 
 def _fail(loc, message) -> ValidationFailed:
@@ -92,7 +90,7 @@ def list_queryset(
     """The records of `dataset` matching argilla-v1's list filters, in its sort order.
 
     Filtering or sorting by a metadata property `visibility` hides is a 422."""
-    qs = Record.objects.filter(dataset=dataset)
+    where = Q()
     if response_statuses:
         bad = [s for s in response_statuses if s not in RESPONSE_STATUSES]
         if bad:
@@ -101,7 +99,7 @@ def list_queryset(
                 _("Unknown response status %(s)r; use one of %(all)s.")
                 % {"s": bad[0], "all": ", ".join(RESPONSE_STATUSES)},
             )
-        qs = qs.filter(_response_status_q(response_statuses))
+        where &= _response_status_q(response_statuses)
     if metadata:
         properties = list(
             MetadataProperty.objects.filter(dataset=dataset).only("name", "visible_for_annotators")
@@ -124,12 +122,13 @@ def list_queryset(
                     ) from None
                 if not isinstance(bounds, dict):
                     raise _fail(("query", "metadata"), _("Malformed range %(r)r.") % {"r": spec})
-                qs = qs.filter(
-                    _range_q(f"metadata__{name}", bounds.get("ge"), bounds.get("le"), numeric=True)
+                where &= _range_q(
+                    f"metadata__{name}", bounds.get("ge"), bounds.get("le"), numeric=True
                 )
             else:
-                qs = qs.filter(_json_terms_q(f"metadata__{name}", spec.split(",")))
-    return qs.order_by(*_list_ordering(sort_by, visibility))
+                where &= _json_terms_q(f"metadata__{name}", spec.split(","))
+    ordering = _list_ordering(sort_by, visibility)
+    return RecordQuery(dataset, where=where, ordering=ordering).ordered()
 
 
 def _list_ordering(sort_by: list, visibility: MetadataVisibility) -> list:
@@ -152,7 +151,7 @@ def _list_ordering(sort_by: list, visibility: MetadataVisibility) -> list:
                 % {"n": name},
             )
         ordering.append(expression.desc() if order == "desc" else expression.asc())
-    return [*ordering, "inserted_at", "id"]
+    return ordering
 
 
 # --- POST /datasets/{id}/records/search ----------------------------------------------------
@@ -269,30 +268,23 @@ def _filters_q(filters, schema, *, user) -> Q:
     return q
 
 
-def _text_q(text, schema) -> Q:
+def _text(text, schema) -> tuple[str, str | None]:
+    """(words, field or None) of Argilla's {"q": text, "field": name | null}."""
     if not isinstance(text, dict) or not isinstance(text.get("q"), str):
         raise _fail(("query", "text"), _('text must be {"q": "...", "field": null}.'))
     field = text.get("field")
-    if field is not None:
-        if field not in schema.fields:
-            raise _fail(
-                ("query", "text", "field"),
-                _("%(n)r is not a field of this dataset.") % {"n": field},
-            )
-        names = [field]
-    else:
-        names = [n for n, f in schema.fields.items() if f.type in ("text", "")] or list(
-            schema.fields
+    if field is not None and field not in schema.fields:
+        raise _fail(
+            ("query", "text", "field"),
+            _("%(n)r is not a field of this dataset; its fields are: %(names)s.")
+            % {"n": field, "names": ", ".join(schema.fields)},
         )
-    q = Q(pk__in=[])
-    for name in names:
-        q |= Q(**{f"fields__{name}__icontains": text["q"]})
-    return q
+    return text["q"], field
 
 
 def _sort(sort, schema) -> list:
     if sort is None:
-        return ["inserted_at", "id"]
+        return []
     if not isinstance(sort, list) or not 1 <= len(sort) <= 10:
         raise _fail(("sort",), _("sort must hold 1 to 10 items."))
     ordering = []
@@ -311,14 +303,7 @@ def _sort(sort, schema) -> list:
         else:
             raise _fail(("sort", index, "scope"), _("Sort by a record property or metadata."))
         ordering.append(expression.desc() if order == "desc" else expression.asc())
-    return [*ordering, "inserted_at", "id"]
-
-
-def _cosine(a: list[float], b: list[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    na = math.sqrt(sum(x * x for x in a))
-    nb = math.sqrt(sum(y * y for y in b))
-    return dot / (na * nb) if na and nb else 0.0
+    return ordering
 
 
 def search_records(
@@ -346,68 +331,11 @@ def search_records(
     if query is not None and not isinstance(query, dict):
         raise _fail(("query",), _("query must be an object."))
     query = query or {}
-    qs = Record.objects.filter(dataset=dataset).filter(
-        _filters_q(body.get("filters"), schema, user=user)
-    )
-    text = query.get("text")
-    if text is not None:
-        qs = qs.filter(_text_q(text, schema))
+    search = RecordQuery(dataset, where=_filters_q(body.get("filters"), schema, user=user))
+    if query.get("text") is not None:
+        search.text, search.text_field = _text(query["text"], schema)
     vector = query.get("vector")
     if vector is not None:
-        return _similar(dataset, schema, qs, vector, offset=offset, limit=limit)
-    total = qs.count()
-    page = list(qs.order_by(*_sort(body.get("sort"), schema))[offset : offset + limit])
-    score = 1.0 if text is not None else None
-    return [(r, score) for r in page], total
-
-
-def _similar(dataset, schema, qs, vector, *, offset, limit):
-    if not isinstance(vector, dict):
-        raise _fail(("query", "vector"), _("vector must be an object."))
-    settings = schema.vectors_settings.get(vector.get("name"))
-    if settings is None:
-        raise _fail(
-            ("query", "vector", "name"),
-            _("%(n)r is not a vector of this dataset.") % {"n": vector.get("name")},
-        )
-    record_id, value = vector.get("record_id"), vector.get("value")
-    if (record_id is None) == (value is None):
-        raise _fail(("query", "vector"), _("Give exactly one of record_id and value."))
-    order = vector.get("order") or "most_similar"
-    if order not in ("most_similar", "least_similar"):
-        raise _fail(("query", "vector", "order"), _("order is most_similar or least_similar."))
-    if record_id is not None:
-        raw = (
-            Vector.objects.filter(
-                vector_settings=settings, record__dataset=dataset, record_id=_uuid(record_id)
-            )
-            .values_list("value", flat=True)
-            .first()
-        )
-        if raw is None:
-            raise _fail(
-                ("query", "vector", "record_id"),
-                _("That record has no %(n)r vector in this dataset.") % {"n": settings.name},
-            )
-        value = array("f", bytes(raw)).tolist()
-        qs = qs.exclude(pk=_uuid(record_id))
-    elif (
-        not isinstance(value, list)
-        or len(value) != settings.dimensions
-        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-    ):
-        raise _fail(
-            ("query", "vector", "value"),
-            _("value must be a list of %(d)d numbers.") % {"d": settings.dimensions},
-        )
-    scored = [
-        (_cosine(value, array("f", bytes(raw)).tolist()), rid)
-        for rid, raw in Vector.objects.filter(vector_settings=settings, record__in=qs).values_list(
-            "record_id", "value"
-        )
-    ]
-    scored.sort(key=lambda pair: pair[0], reverse=order == "most_similar")
-    scored = scored[:MAX_SIMILAR]
-    page = scored[offset : offset + limit]
-    records = Record.objects.in_bulk([rid for _s, rid in page])
-    return [(records[rid], score) for score, rid in page if rid in records], len(scored)
+        return similar_records(search, schema.vectors_settings, vector, offset=offset, limit=limit)
+    search.ordering = _sort(body.get("sort"), schema)
+    return search.page(offset, limit)

@@ -94,7 +94,7 @@ def create_records(
         Vector(
             record=record,
             vector_settings=schema.vectors_settings[name],
-            value=Vector.pack(values),
+            value=values,
         )
         for record, item in zip(records, cleaned, strict=True)
         for name, values in item.vectors.items()
@@ -419,7 +419,7 @@ def _upsert_children(plan: list[_Planned], schema: DatasetSchema, now) -> dict:
             "id": uuid.uuid4(),
             "record_id": p.record_id,
             "vector_settings_id": schema.vectors_settings[name].pk,
-            "value": Vector.pack(values),
+            "value": values,
             "inserted_at": now,
             "updated_at": now,
         }

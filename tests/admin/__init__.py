@@ -24,9 +24,7 @@ def add_records(dataset, count, *, prefix, user=None, vector_settings=None):
         if user is not None:
             Response.objects.create(record=record, user=user, values={}, status="submitted")
         if vector_settings is not None:
-            Vector.objects.create(
-                record=record, vector_settings=vector_settings, value=Vector.pack([0.5, 1.0])
-            )
+            Vector.objects.create(record=record, vector_settings=vector_settings, value=[0.5, 1.0])
         records.append(record)
     return records
 

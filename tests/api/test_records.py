@@ -7,6 +7,7 @@ import pytest
 from apps.datasets import services as dataset_services
 from apps.records.models import Record, Suggestion, Vector
 from apps.responses.models import Response
+from tests.conftest import vector_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def ds(world, make_dataset):
     dataset_services.add_metadata_property(
         dataset=dataset, name="src", settings={"type": "terms", "values": None}
     )
-    dataset_services.add_vector_settings(dataset=dataset, name="emb", dimensions=2)
+    vector_settings(dataset, "emb", 2)
     return dataset
 
 

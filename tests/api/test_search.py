@@ -6,6 +6,7 @@ from apps.datasets import services as dataset_services
 from apps.records.models import Record
 from apps.records.services import upsert_records
 from apps.responses.models import Response
+from tests.conftest import vector_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def ds(world, make_dataset):
     dataset = make_dataset(world.ws_a)
     dataset_services.add_metadata_property(dataset=dataset, name="n", settings={"type": "integer"})
-    dataset_services.add_vector_settings(dataset=dataset, name="emb", dimensions=2)
+    vector_settings(dataset, "emb", 2)
     question = dataset.questions.get(name="response_ranking")
     items = [
         {
@@ -153,6 +154,7 @@ def test_sort_and_paging_past_the_end(api, world, ds):
     assert search(client, ds, {}, offset=50).json() == {"items": [], "total": 6}
 
 
+@pytest.mark.usefixtures("needs_pgvector")
 def test_similarity_by_value_and_record_honours_offset(api, world, ds):
     client = api(world.owner)
     query = {

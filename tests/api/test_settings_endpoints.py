@@ -6,6 +6,7 @@ import pytest
 
 from apps.datasets import services
 from apps.datasets.models import Field, MetadataProperty, Question, VectorSettings
+from tests.conftest import vector_settings
 
 SETTING_KEYS = {"id", "name", "title", "dataset_id", "inserted_at", "updated_at"}
 FIELD_KEYS = SETTING_KEYS | {"required", "description", "settings"}
@@ -322,6 +323,7 @@ def test_patch_and_delete_metadata_property(world, api, make_dataset):
 # -------------------------------------------------------------- vector settings
 
 
+@pytest.mark.usefixtures("needs_pgvector")
 def test_vector_settings_lifecycle(world, api, make_dataset):
     dataset = make_dataset(world.ws_a)
     client = api(world.admin)
@@ -356,7 +358,7 @@ KINDS = {
 
 def _children(dataset):
     services.add_metadata_property(dataset=dataset, name="mp", settings={"type": "terms"})
-    services.add_vector_settings(dataset=dataset, name="vs", dimensions=2)
+    vector_settings(dataset, "vs", 2)
     return {
         "fields": dataset.fields.first(),
         "questions": dataset.questions.first(),
@@ -379,7 +381,9 @@ def test_list_permissions(world, api, make_dataset, kind, who, expected):
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("who, expected", WRITERS)
-def test_create_permissions(world, api, make_dataset, kind, who, expected):
+def test_create_permissions(world, api, make_dataset, kind, who, expected, request):
+    if kind == "vectors-settings" and expected == 201:
+        request.getfixturevalue("needs_pgvector")  # else a 422 (tests/records/test_pgvector.py)
     dataset = make_dataset(world.ws_a, publish=False)
     url = f"/api/v1/datasets/{dataset.id}/{kind}"
     response = api(getattr(world, who)).post(url, KINDS[kind], format="json")
@@ -431,7 +435,10 @@ ADD = {
     "fields": (services.add_field, {"settings": {"type": "text"}}),
     "questions": (services.add_question, {"settings": {"type": "text"}}),
     "metadata-properties": (services.add_metadata_property, {"settings": {"type": "terms"}}),
-    "vectors-settings": (services.add_vector_settings, {"dimensions": 2}),
+    "vectors-settings": (
+        lambda dataset, name, dimensions: vector_settings(dataset, name, dimensions),
+        {"dimensions": 2},
+    ),
 }
 
 

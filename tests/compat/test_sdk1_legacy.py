@@ -214,6 +214,7 @@ emit(result)
     assert not Record.objects.exists()
 
 
+@pytest.mark.usefixtures("needs_pgvector")
 def test_legacy_metadata_vectors_add_update_filter_sort_similar_delete(team, run_v1):
     script = """
     import argilla_v1 as rg
@@ -253,7 +254,10 @@ def test_legacy_metadata_vectors_add_update_filter_sort_similar_delete(team, run
     result["big"] = sorted(r.external_id for r in big.records)
     similar = remote.find_similar_records(vector_name="emb", value=[1.0, 0.0], max_results=2)
     result["similar"] = [rec.external_id for rec, _score in similar]
+    result["scores"] = [score for _rec, score in similar]
     records = {r.external_id: r for r in remote.records}
+    like_x4 = remote.find_similar_records(vector_name="emb", record=records["x4"], max_results=2)
+    result["like_x4"] = [rec.external_id for rec, _score in like_x4]
     result["suggestion"] = [(s.question_name, s.value) for s in records["x0"].suggestions]
     x0 = records["x0"]
     x0.metadata["n"] = 42
@@ -267,7 +271,9 @@ def test_legacy_metadata_vectors_add_update_filter_sort_similar_delete(team, run
     assert out["len"] == 5
     assert out["web"] == ["x1", "x3"] and out["web_len"] == 2
     assert out["big"] == ["x3", "x4"]
-    assert out["similar"][0] == "x0"
+    assert out["similar"] == ["x0", "x1"]
+    assert out["scores"][0] == pytest.approx(1.0) and out["scores"][0] > out["scores"][1]
+    assert out["like_x4"] == ["x3", "x2"]
     assert out["suggestion"] == [["label", "pos"]]
     assert out["after_delete"] == 3
     db = Dataset.objects.get(name="legacy-extras")

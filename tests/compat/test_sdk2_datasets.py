@@ -11,6 +11,7 @@ import pytest
 from apps.datasets.models import Dataset, Field, MetadataProperty, Question, VectorSettings
 from apps.records.models import Record, Suggestion, Vector
 from apps.responses.models import Response
+from tests.conftest import database_has_pgvector
 
 from .conftest import TEAM
 
@@ -67,7 +68,7 @@ RECORDS = [
 MAPPING = {"sentiment_score": "sentiment.suggestion.score"}
 
 
-def build_settings(rg):
+def build_settings(rg, *, vectors=True):
     return rg.Settings(
         guidelines="Rate the statements; mark people and organisations.",
         fields=[
@@ -94,7 +95,7 @@ def build_settings(rg):
             rg.IntegerMetadataProperty(name="length", min=0, max=1000),
             rg.FloatMetadataProperty(name="score", min=0.0, max=1.0),
         ],
-        vectors=[rg.VectorField(name="emb", dimensions=3)],
+        vectors=[rg.VectorField(name="emb", dimensions=3)] if vectors else [],
         distribution=rg.TaskDistribution(min_submitted=2),
     )
 
@@ -105,15 +106,24 @@ def owner(team, connect):
 
 
 @pytest.fixture
-def dataset(rg, owner):
-    """The dataset, created through the SDK (not yet holding records)."""
-    return rg.Dataset(name=NAME, workspace=TEAM, settings=build_settings(rg), client=owner).create()
+def vectors(transactional_db) -> bool:
+    """Whether the server has pgvector: without it a vector setting is a 422, so the dataset
+    goes without one (the similarity tests skip)."""
+    return database_has_pgvector()
 
 
 @pytest.fixture
-def logged(dataset):
+def dataset(rg, owner, vectors):
+    """The dataset, created through the SDK (not yet holding records)."""
+    settings = build_settings(rg, vectors=vectors)
+    return rg.Dataset(name=NAME, workspace=TEAM, settings=settings, client=owner).create()
+
+
+@pytest.fixture
+def logged(dataset, vectors):
     """The dataset holding RECORDS."""
-    dataset.records.log(RECORDS, mapping=MAPPING)
+    records = RECORDS if vectors else [{k: v for k, v in r.items() if k != "emb"} for r in RECORDS]
+    dataset.records.log(records, mapping=MAPPING)
     return dataset
 
 
@@ -133,7 +143,7 @@ def submit(rg, dataset, user_id, answers):
     dataset.records.log(records)
 
 
-def test_create_dataset_with_every_setting(rg, owner, team, dataset):
+def test_create_dataset_with_every_setting(rg, owner, team, dataset, vectors):
     db = Dataset.objects.get(id=dataset.id)
     assert db.name == NAME and db.workspace_id == team.workspace.id
     assert db.status == "ready"
@@ -159,9 +169,9 @@ def test_create_dataset_with_every_setting(rg, owner, team, dataset):
         "length": "integer",
         "score": "float",
     }
-    assert [(v.name, v.dimensions) for v in VectorSettings.objects.filter(dataset=db)] == [
-        ("emb", 3)
-    ]
+    assert [(v.name, v.dimensions) for v in VectorSettings.objects.filter(dataset=db)] == (
+        [("emb", 3)] if vectors else []
+    )
 
     # Fetched back by name, the SDK sees the same settings.
     fetched = owner.datasets(NAME, workspace=TEAM)
@@ -172,11 +182,12 @@ def test_create_dataset_with_every_setting(rg, owner, team, dataset):
     assert fetched.questions["quality"].values == [1, 2, 3, 4, 5]
     assert fetched.questions["entities"].field == "prompt"
     assert fetched.settings.metadata["length"].max == 1000
-    assert fetched.settings.vectors["emb"].dimensions == 3
+    if vectors:
+        assert fetched.settings.vectors["emb"].dimensions == 3
     assert NAME in [d.name for d in owner.datasets]
 
 
-def test_log_records_with_suggestions_metadata_and_vectors(logged):
+def test_log_records_with_suggestions_metadata_and_vectors(logged, vectors):
     db_records = {r.external_id: r for r in Record.objects.filter(dataset_id=logged.id)}
     assert set(db_records) == {"r1", "r2", "r3"}
     r1 = db_records["r1"]
@@ -197,10 +208,10 @@ def test_log_records_with_suggestions_metadata_and_vectors(logged):
     assert suggestions["sentiment"].value == "positive"
     assert suggestions["sentiment"].score == pytest.approx(0.8)
     assert suggestions["entities"].value == [{"label": "PER", "start": 0, "end": 11}]
-    assert Vector.objects.filter(record__dataset_id=logged.id).count() == 3
+    assert Vector.objects.filter(record__dataset_id=logged.id).count() == (3 if vectors else 0)
 
     # And the SDK reads them back.
-    records = records_by_id(logged, with_vectors=True)
+    records = records_by_id(logged, with_vectors=vectors)
     assert set(records) == {"r1", "r2", "r3"}
     assert records["r1"].fields["answer"] == "She won them in physics and chemistry."
     assert records["r1"].metadata["source"] == "web"
@@ -208,14 +219,15 @@ def test_log_records_with_suggestions_metadata_and_vectors(logged):
     assert records["r1"].suggestions["sentiment"].score == pytest.approx(0.8)
     assert records["r1"].suggestions["topics"].value == ["science"]
     assert records["r1"].suggestions["preference"].value == ["a", "b"]
-    assert records["r2"].vectors["emb"] == pytest.approx([0.0, 1.0, 0.0])
+    if vectors:
+        assert records["r2"].vectors["emb"] == pytest.approx([0.0, 1.0, 0.0])
     assert str(records["r1"]._server_id) == str(r1.id)
 
 
-def test_log_again_with_the_same_ids_updates_instead_of_duplicating(logged):
+def test_log_again_with_the_same_ids_updates_instead_of_duplicating(logged, vectors):
     first_ids = set(Record.objects.filter(dataset_id=logged.id).values_list("id", flat=True))
 
-    changed = [dict(record) for record in RECORDS]
+    changed = [{k: v for k, v in r.items() if vectors or k != "emb"} for r in RECORDS]
     changed[1] = {**changed[1], "source": "web", "length": 99, "sentiment": "positive"}
     logged.records.log(changed, mapping=MAPPING)
     logged.records.log([{"id": "r4", "prompt": "A new one.", "source": "web"}])
@@ -230,7 +242,7 @@ def test_log_again_with_the_same_ids_updates_instead_of_duplicating(logged):
     assert (
         Suggestion.objects.filter(record=db_records["r2"], question__name="sentiment").count() == 1
     )
-    assert Vector.objects.filter(record=db_records["r2"]).count() == 1
+    assert Vector.objects.filter(record=db_records["r2"]).count() == (1 if vectors else 0)
     assert len(list(logged.records)) == 4
 
 
@@ -307,18 +319,70 @@ def test_query_filter_and_similar(rg, team, connect, logged):
     by_suggestion = rg.Filter(("sentiment.suggestion", "==", "neutral"))
     assert [r.id for r in logged.records(query=rg.Query(filter=by_suggestion))] == ["r2"]
 
-    similar = logged.records(
-        query=rg.Query(similar=rg.Similar(name="emb", value=[0.9, 0.1, 0.0])), limit=3
+
+def test_text_query_ranks_by_relevance_with_stems(rg, logged):
+    logged.records.log(
+        [
+            {"id": "t1", "prompt": "A runner ran; she runs and keeps running to run more."},
+            {"id": "t2", "prompt": "Running once."},
+            {"id": "t3", "prompt": "机器学习很有趣"},
+        ]
     )
-    ranked = list(similar)
-    assert [record.id for record, _score in ranked][:2] == ["r1", "r2"]
-    assert ranked[0][1] >= ranked[1][1]
+    found = [r.id for r in logged.records(query=rg.Query(query="run"))]
+    assert found[:2] == ["t1", "t2"]  # stems match; the record saying it most comes first
+    assert [r.id for r in logged.records(query=rg.Query(query="学习"))] == ["t3"]
+
+
+@pytest.mark.usefixtures("needs_pgvector")
+def test_similar_by_value_and_by_record_ordered_by_score(rg, logged):
+    ranked = list(
+        logged.records(
+            query=rg.Query(similar=rg.Similar(name="emb", value=[0.9, 0.1, 0.0])), limit=3
+        )
+    )
+    assert [record.id for record, _score in ranked] == ["r1", "r2", "r3"]
+    scores = [score for _record, score in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] == pytest.approx(0.9 / (0.82**0.5), abs=1e-4)  # cosine
 
     r2 = records_by_id(logged, with_vectors=True)["r2"]
     like_r2 = list(
         logged.records(query=rg.Query(similar=rg.Similar(name="emb", value=r2)), limit=2)
     )
-    assert like_r2 and all(record.id != "r2" or score is not None for record, score in like_r2)
+    assert [record.id for record, _score in like_r2] == ["r1", "r3"] or [
+        record.id for record, _score in like_r2
+    ] == ["r3", "r1"]  # both are orthogonal to r2; r2 itself is left out
+    assert all(score == pytest.approx(0.0, abs=1e-6) for _record, score in like_r2)
+
+    least = list(
+        logged.records(
+            query=rg.Query(
+                similar=rg.Similar(name="emb", value=[1.0, 0.0, 0.0], most_similar=False)
+            ),
+            limit=1,
+        )
+    )
+    assert least[0][0].id in ("r2", "r3") and least[0][1] == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.usefixtures("needs_pgvector")
+def test_similar_with_a_filter_and_text(rg, logged):
+    book = rg.Filter(("metadata.source", "==", "book"))
+    ranked = list(
+        logged.records(
+            query=rg.Query(similar=rg.Similar(name="emb", value=[1.0, 0.0, 0.0]), filter=book),
+            limit=3,
+        )
+    )
+    assert [record.id for record, _score in ranked][0] in ("r2", "r3")
+    assert {record.id for record, _score in ranked} <= {"r2", "r3"}
+    with_text = list(
+        logged.records(
+            query=rg.Query(query="football", similar=rg.Similar(name="emb", value=[1.0, 0.0, 0.0])),
+            limit=3,
+        )
+    )
+    assert [record.id for record, _score in with_text] == ["r2"]
 
 
 def test_progress_counts_records(logged):
@@ -327,7 +391,7 @@ def test_progress_counts_records(logged):
     assert logged.progress()["pending"] == 3
 
 
-def test_to_list_and_to_disk_from_disk(rg, owner, logged, tmp_path):
+def test_to_list_and_to_disk_from_disk(rg, owner, logged, tmp_path, vectors):
     nested = {row["id"]: row for row in logged.records.to_list(flatten=False)}
     assert set(nested) == {"r1", "r2", "r3"}
     assert nested["r1"]["fields"]["prompt"] == "Marie Curie won two Nobel prizes."
@@ -347,7 +411,7 @@ def test_to_list_and_to_disk_from_disk(rg, owner, logged, tmp_path):
     assert Field.objects.filter(dataset=db_copy).count() == 5
     assert Question.objects.filter(dataset=db_copy).count() == 6
     assert MetadataProperty.objects.filter(dataset=db_copy).count() == 3
-    assert VectorSettings.objects.filter(dataset=db_copy).count() == 1
+    assert VectorSettings.objects.filter(dataset=db_copy).count() == (1 if vectors else 0)
     copied = {r.external_id: r for r in Record.objects.filter(dataset=db_copy)}
     original = {r.external_id: r for r in Record.objects.filter(dataset_id=logged.id)}
     assert set(copied) == {"r1", "r2", "r3"}
@@ -387,10 +451,11 @@ def test_annotator_cannot_create_a_dataset(rg, team, connect):
     assert not Dataset.objects.filter(name="nope").exists()
 
 
-def test_update_settings_after_publish(rg, owner, logged):
+def test_update_settings_after_publish(rg, owner, logged, vectors):
     logged.settings.guidelines = "New guidelines."
     logged.settings.metadata.add(rg.TermsMetadataProperty(name="lang", options=["en", "fr"]))
-    logged.settings.vectors.add(rg.VectorField(name="emb2", dimensions=2))
+    if vectors:
+        logged.settings.vectors.add(rg.VectorField(name="emb2", dimensions=2))
     logged.settings.questions["sentiment"].title = "Sentiment?"
     logged.update()
 
@@ -398,14 +463,15 @@ def test_update_settings_after_publish(rg, owner, logged):
     assert db.guidelines == "New guidelines."
     assert db.min_submitted == 2
     assert MetadataProperty.objects.filter(dataset=db, name="lang").exists()
-    assert VectorSettings.objects.get(dataset=db, name="emb2").dimensions == 2
+    if vectors:
+        assert VectorSettings.objects.get(dataset=db, name="emb2").dimensions == 2
     assert Question.objects.get(dataset=db, name="sentiment").title == "Sentiment?"
 
-    logged.records.log([{"id": "r1", "lang": "en", "emb2": [0.5, 0.5]}])
+    logged.records.log([{"id": "r1", "lang": "en", **({"emb2": [0.5, 0.5]} if vectors else {})}])
     r1 = Record.objects.get(dataset=db, external_id="r1")
     assert r1.metadata["lang"] == "en"
     assert r1.fields["prompt"] == "Marie Curie won two Nobel prizes."
-    assert Vector.objects.filter(record=r1).count() == 2
+    assert Vector.objects.filter(record=r1).count() == (2 if vectors else 0)
     fetched = owner.datasets(NAME, workspace=TEAM)
     assert fetched.settings.guidelines == "New guidelines."
     assert "lang" in [m.name for m in fetched.settings.metadata]

@@ -95,6 +95,7 @@ def test_published_question_keeps_its_option_values(world, make_dataset):
         services.update_setting(setting=question, settings={"type": "text"})
 
 
+@pytest.mark.usefixtures("needs_pgvector")
 def test_metadata_and_vectors_can_be_added_after_publishing(world, make_dataset):
     dataset = make_dataset(world.ws_a)
     services.add_metadata_property(

@@ -6,6 +6,8 @@ from django.db import connection
 
 from apps.datasets.errors import ValidationFailed
 from apps.records import pgvector
+from apps.records.services import create_records
+from tests.conftest import vector_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +37,39 @@ def test_without_pgvector_a_feature_that_needs_it_names_the_extension():
     [problem] = error.value.as_list()
     assert problem["loc"] == ["vectors_settings"]
     assert "PostgreSQL extension 'vector' (pgvector 0.7 or newer)" in problem["msg"]
+
+
+def test_without_pgvector_creating_a_vector_setting_is_a_422(world, make_dataset, api):
+    if server_has_pgvector():
+        pytest.skip("this PostgreSQL server has pgvector (run on PostgreSQL 15 to see the error)")
+    dataset = make_dataset(world.ws_a, publish=False)
+    answer = api(world.owner).post(
+        f"/api/v1/datasets/{dataset.id}/vectors-settings",
+        {"name": "emb", "title": "Embedding", "dimensions": 8},
+        format="json",
+    )
+    assert answer.status_code == 422
+    assert "PostgreSQL extension 'vector'" in str(answer.json())
+    assert not dataset.vectors_settings.exists()  # rolled back
+
+
+def test_without_pgvector_a_similarity_search_is_a_422(world, make_dataset, api):
+    if server_has_pgvector():
+        pytest.skip("this PostgreSQL server has pgvector (run on PostgreSQL 15 to see the error)")
+    dataset = make_dataset(world.ws_a)
+    vector_settings(dataset, "emb", 2)  # stored vectors work without pgvector
+    create_records(
+        dataset=dataset,
+        items=[
+            {
+                "fields": {"prompt": "p", "response-1": "a", "response-2": "b"},
+                "vectors": {"emb": [1.0, 0.5]},
+            }
+        ],
+    )
+    body = {"query": {"vector": {"name": "emb", "value": [1.0, 0.0], "record_id": None}}}
+    answer = api(world.owner).post(
+        f"/api/v1/datasets/{dataset.id}/records/search", body, format="json"
+    )
+    assert answer.status_code == 422
+    assert "PostgreSQL extension 'vector'" in str(answer.json())

@@ -8,6 +8,7 @@ from apps.datasets.schema import DatasetSchema
 from apps.records.models import Record, Suggestion, Vector
 from apps.records.services import create_records
 from apps.records.validation import clean_record, clean_records
+from tests.conftest import vector_settings
 
 GOOD_FIELDS = {"prompt": "Why?", "response-1": "Because.", "response-2": "No idea."}
 
@@ -21,7 +22,7 @@ def dataset(world, make_dataset):
     dataset_services.add_metadata_property(
         dataset=dataset, name="length", settings={"type": "integer", "min": 0, "max": 100}
     )
-    dataset_services.add_vector_settings(dataset=dataset, name="emb", dimensions=3)
+    vector_settings(dataset, "emb", 3)
     return dataset
 
 

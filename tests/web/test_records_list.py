@@ -97,10 +97,11 @@ def test_other_workspace_is_404(world, dataset, login):
 def test_list_query_count_is_constant(world, dataset, login, django_assert_num_queries):
     client = login(world.ann1)
     client.get(list_url(dataset))
-    # session, user, dataset access, fields, questions, metadata properties, count, page.
+    # session, user, dataset access, fields, questions, metadata properties, vector
+    # settings, count, page.
     for count in (1, 25):
         create_records(dataset=dataset, items=items(count, prefix=f"batch{count}"))
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             client.get(list_url(dataset, status="pending"))
 
 

@@ -106,8 +106,8 @@ def _chosen_records(request, dataset, layout) -> list[Record]:
         ids = _uuids(request.POST["record_ids"].split(","))
     elif request.POST.get("all_matching"):
         query = QueryDict(request.POST.get("query", ""))
-        records, errors = filtered_records(request, dataset, layout, query)
-        return list(records[: BULK_ANSWER_LIMIT + 1]) if not errors else []
+        search, errors = filtered_records(request, dataset, layout, query)
+        return list(search.ordered()[: BULK_ANSWER_LIMIT + 1]) if not errors else []
     else:
         ids = _uuids(request.POST.getlist("ids"))
     return list(Record.objects.filter(dataset=dataset, pk__in=ids[: BULK_ANSWER_LIMIT + 1]))

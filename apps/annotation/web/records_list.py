@@ -2,14 +2,17 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from apps.annotation.web.focus import published_dataset
 from apps.annotation.web.selectors import RESPONSE_FILTERS, Layout
+from apps.datasets.errors import ValidationFailed
+from apps.datasets.models import VectorSettings
 from apps.records.models import Record
+from apps.records.query import RecordQuery
+from apps.records.similarity import similar_records
 from apps.responses.models import Response
 
 PAGE_SIZE = 25
@@ -17,16 +20,12 @@ BULK_TYPES = ("rating", "label_selection", "multi_label_selection")
 
 
 def filtered_records(request, dataset, layout, params):
-    """Records of `dataset` matching the list's filters, with the caller's response status."""
+    """Records of `dataset` matching the list's filters, with the caller's response status:
+    the API's query builder, so a text search is ranked by relevance as there."""
     mine = Response.objects.filter(record=OuterRef("pk"), user=request.user)
-    records = Record.objects.filter(dataset=dataset).annotate(
-        my_status=Subquery(mine.values("status")[:1])
-    )
+    records = Record.objects.annotate(my_status=Subquery(mine.values("status")[:1]))
+    search = RecordQuery(dataset, text=params.get("q", "").strip() or None)
     errors = []
-    if params.get("q"):
-        records = records.annotate(text=Cast("fields", TextField())).filter(
-            text__icontains=params["q"]
-        )
     status = params.get("status")
     if status == "pending":
         records = records.filter(my_status__isnull=True)
@@ -41,10 +40,27 @@ def filtered_records(request, dataset, layout, params):
             errors.append(_("Unknown metadata property %(name)r.") % {"name": name})
         elif value != "":
             try:
-                records = records.filter(**{f"metadata__{name}": _typed(prop, value)})
+                search.where &= Q(**{f"metadata__{name}": _typed(prop, value)})
             except ValueError:
                 errors.append(_("%(value)r is not a number.") % {"value": value})
-    return records.order_by("inserted_at", "id"), errors
+    search.base = records
+    return search, errors
+
+
+def _similar(search, vectors: dict, record_id: str, name: str | None, errors: list) -> list:
+    """The records most similar to `record_id` by the vector `name` (default: the first),
+    within the list's filters, each with its `similarity`; or [] and a message in `errors`."""
+    name = name or next(iter(vectors), None)
+    try:
+        hits, _total = similar_records(
+            search, vectors, {"name": name, "record_id": record_id}, offset=0, limit=PAGE_SIZE
+        )
+    except ValidationFailed as error:
+        errors.extend(str(p.message) for p in error.problems)
+        return []
+    for record, score in hits:
+        record.similarity = score
+    return [record for record, _score in hits]
 
 
 def _typed(prop, value: str):
@@ -60,8 +76,14 @@ def _typed(prop, value: str):
 def records_list(request, dataset_id):
     dataset = published_dataset(request.user, dataset_id)
     layout = Layout.load(dataset, request.user)
-    records, errors = filtered_records(request, dataset, layout, request.GET)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    search, errors = filtered_records(request, dataset, layout, request.GET)
+    vectors = {v.name: v for v in VectorSettings.objects.filter(dataset=dataset)}
+    similar_to = request.GET.get("similar_to")
+    if similar_to and not errors:
+        records = _similar(search, vectors, similar_to, request.GET.get("vector"), errors)
+        page = Paginator(records, PAGE_SIZE).get_page(1)
+    else:
+        page = Paginator(search.ordered(), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -74,6 +96,8 @@ def records_list(request, dataset_id):
         "statuses": RESPONSE_FILTERS,
         "bulk_questions": [q for q in layout.questions if q.settings.get("type") in BULK_TYPES],
         "first_field": layout.fields[0].name if layout.fields else None,
+        "vectors": vectors,
+        "similar_to": similar_to,
     }
     template = "annotation/records.html"
     if request.htmx:

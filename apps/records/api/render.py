@@ -160,7 +160,7 @@ def render_records(
         for record_id, name, value in vectors.values_list(
             "record_id", "vector_settings__name", "value"
         ):
-            by_id[record_id]["vectors"][name] = Vector(value=value).as_list()
+            by_id[record_id]["vectors"][name] = value
     return out
 
 
@@ -173,7 +173,5 @@ def render_written(records: list[dict], children: dict) -> list[dict]:
         by_id[row["record_id"]]["suggestions"].append(row)
     names = children["vector_names"]
     for row in children["vectors"]:
-        # Read back from the packed float32, as a stored vector is.
-        vector = Vector(value=row["value"]).as_list()
-        by_id[row["record_id"]]["vectors"][names[row["vector_settings_id"]]] = vector
+        by_id[row["record_id"]]["vectors"][names[row["vector_settings_id"]]] = row["value"]
     return out

@@ -1,0 +1,1 @@
+from tests.api.conftest import api as api  # the API client fixture, for search tests
