@@ -200,6 +200,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["apps.api.renderers.ORJSONParser"],
     "EXCEPTION_HANDLER": "apps.api.exceptions.api_exception_handler",
+    "DEFAULT_METADATA_CLASS": "apps.api.metadata.ApiMetadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 # Bulk record requests of 500 items with long texts are several MB.
@@ -217,6 +218,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Loam API",
     "DESCRIPTION": "Argilla-compatible /api/v1 plus Loam's own extensions.",
     "VERSION": "0.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.api.schema_hooks.document_errors",
+    ],
 }
 
 if not DEBUG:

@@ -34,6 +34,12 @@ def _fail(loc, message) -> ValidationFailed:
     return ValidationFailed.single(tuple(loc), message)
 
 
+def _named(value, names) -> bool:
+    """`value in names` for a name from a request body, which may be any JSON value: a list
+    or an object is no name (and would raise TypeError on a set or a dict)."""
+    return isinstance(value, str) and value in names
+
+
 def _response_status_q(statuses: list[str], *, user=None) -> Q:
     responses = Response.objects.filter(record=OuterRef("pk"))
     if user is not None:
@@ -189,7 +195,7 @@ def _scope_q(scope, flt: dict, schema: DatasetSchema, loc: tuple, *, user) -> Q:
 
     if entity == "record":
         prop = scope.get("property")
-        if prop not in RECORD_PROPERTIES:
+        if not _named(prop, RECORD_PROPERTIES):
             raise _fail(
                 loc + ("scope", "property"), _("Unknown record property %(p)r.") % {"p": prop}
             )
@@ -199,7 +205,7 @@ def _scope_q(scope, flt: dict, schema: DatasetSchema, loc: tuple, *, user) -> Q:
         return match(prop, json=False)
     if entity == "metadata":
         name = scope.get("metadata_property")
-        if name not in schema.metadata_properties:
+        if not _named(name, schema.metadata_properties):
             raise unknown_metadata_property(name, loc + ("scope", "metadata_property"))
         return match(f"metadata__{name}", json=True)
     if entity == "suggestion":
@@ -241,7 +247,7 @@ def _uuid(value):
 
 
 def _question(schema: DatasetSchema, name, loc):
-    question = schema.questions.get(name)
+    question = schema.questions[name] if _named(name, schema.questions) else None
     if question is None:
         raise _fail(
             loc + ("scope", "question"),
@@ -276,7 +282,7 @@ def _text_q(text, schema) -> Q:
         raise _fail(("query", "text"), _('text must be {"q": "...", "field": null}.'))
     field = text.get("field")
     if field is not None:
-        if field not in schema.fields:
+        if not _named(field, schema.fields):
             raise _fail(
                 ("query", "text", "field"),
                 _("%(n)r is not a field of this dataset.") % {"n": field},
@@ -303,11 +309,11 @@ def _sort(sort, schema) -> list:
         order = item.get("order", "asc") if isinstance(item, dict) else None
         if order not in ("asc", "desc") or not isinstance(scope, dict):
             raise _fail(("sort", index), _('Use {"scope": {...}, "order": "asc"|"desc"}.'))
-        if scope.get("entity") == "record" and scope.get("property") in RECORD_PROPERTIES:
+        if scope.get("entity") == "record" and _named(scope.get("property"), RECORD_PROPERTIES):
             expression = F(scope["property"])
         elif scope.get("entity") == "metadata":
             name = scope.get("metadata_property")
-            if name not in schema.metadata_properties:
+            if not _named(name, schema.metadata_properties):
                 raise unknown_metadata_property(name, ("sort", index, "scope", "metadata_property"))
             expression = F(f"metadata__{name}")
         else:
@@ -366,7 +372,8 @@ def search_records(
 def _similar(dataset, schema, qs, vector, *, offset, limit):
     if not isinstance(vector, dict):
         raise _fail(("query", "vector"), _("vector must be an object."))
-    settings = schema.vectors_settings.get(vector.get("name"))
+    name = vector.get("name")
+    settings = schema.vectors_settings[name] if _named(name, schema.vectors_settings) else None
     if settings is None:
         raise _fail(
             ("query", "vector", "name"),
