@@ -75,9 +75,8 @@ def _error_codes(path: str, method: str, operation: dict) -> list[str]:
         codes.append("404")
     if method in _WRITES:
         codes.append("409")
-    if has_body or operation.get("parameters") and any(
-        p.get("in") == "query" for p in operation["parameters"]
-    ):
+    has_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
+    if has_body or has_query or method in _WRITES:
         codes.append("422")
     return codes
 

@@ -162,7 +162,10 @@ def clean_title_and_description(data: dict, *, with_description: bool) -> dict:
     """The parts of a setting that stay editable after publishing (only keys present)."""
     problems = Problems()
     cleaned = {}
-    if "title" in data and data["title"] is not None:
+    if data.get("title") == "":
+        # A new setting's empty title defaults to its name; an existing one keeps a title.
+        problems.add(("title",), _("The title must not be empty."))
+    elif "title" in data and data["title"] is not None:
         cleaned["title"] = clean_title(problems, data["title"], default=None)
     if with_description and "description" in data:
         cleaned["description"] = clean_description(problems, data["description"])

@@ -162,9 +162,7 @@ def seed(world, make_user, caller) -> FuzzWorld:
         f"DELETE {v1}/workspaces/{{workspace_id}}": {"workspace_id": str(victim_ws.pk)},
         f"DELETE {v1}/records/{{record_id}}": {"record_id": str(victim_record.pk)},
         f"DELETE {v1}/responses/{{response_id}}": {"response_id": str(victim_response.pk)},
-        f"DELETE {v1}/suggestions/{{suggestion_id}}": {
-            "suggestion_id": str(victim_suggestion.pk)
-        },
+        f"DELETE {v1}/suggestions/{{suggestion_id}}": {"suggestion_id": str(victim_suggestion.pk)},
         f"PATCH {v1}/users/{{user_id}}": {"user_id": str(users["v1"].pk)},
         f"DELETE {v1}/users/{{user_id}}": {"user_id": str(users["v1"].pk)},
         "DELETE /api/users/{user_id}": {"user_id": str(users["legacy"].pk)},

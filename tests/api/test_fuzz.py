@@ -33,8 +33,7 @@ def test_api_never_answers_a_server_error(role, live_server, world, make_user):
         api_key=ApiKey.issue(user=caller)[1],
         parameters=seeded.ids,
         operations=[
-            {"include-name": name, "parameters": params}
-            for name, params in seeded.victims.items()
+            {"include-name": name, "parameters": params} for name, params in seeded.victims.items()
         ],
         seed=seed,
         max_examples=int(os.environ.get("LOAM_FUZZ_EXAMPLES", fuzzing.DEFAULT_EXAMPLES)),

@@ -111,3 +111,40 @@ def test_options_on_every_endpoint_is_200(api, world, who):
     # Without a key only the public version and status endpoints describe themselves.
     expected = {200} if who else {200, 401}
     assert {path: code for path, code in answers.items() if code not in expected} == {}
+
+
+@pytest.fixture
+def seeded(world, make_user):
+    from tests.api import fuzz_world
+
+    return fuzz_world.seed(world, make_user, world.owner)
+
+
+@pytest.mark.parametrize("kind", ["fields", "questions", "metadata-properties", "vectors-settings"])
+def test_an_empty_title_is_a_422_not_a_null_title(api, world, seeded, kind):
+    [setting_id] = seeded.victims[f"PATCH /api/v1/{kind}/{{setting_id}}"].values()
+    answer = api(world.owner).patch(f"/api/v1/{kind}/{setting_id}", {"title": ""}, format="json")
+    assert _problem_locs(answer) == [["body", "title"]]
+
+
+def test_a_distribution_without_min_submitted_is_a_422(api, world, seeded):
+    answer = api(world.owner).patch(
+        f"/api/v1/datasets/{seeded.ids['dataset_id']}",
+        {"distribution": {"strategy": "overlap"}},
+        format="json",
+    )
+    assert _problem_locs(answer) == [["body", "distribution", "min_submitted"]]
+
+
+@pytest.mark.parametrize("key", ["question_id", "question_name"])
+@pytest.mark.parametrize("value", [{}, ["rating"]])
+def test_a_suggestion_naming_its_question_by_a_non_string_is_a_422(api, world, seeded, key, value):
+    record_id = seeded.ids["record_id"]
+    answer = api(world.owner).put(
+        f"/api/v1/records/{record_id}/suggestions", {key: value, "value": 1}, format="json"
+    )
+    assert _problem_locs(answer) == [["body", "question_id"]]
+    answer = api(world.owner).patch(
+        f"/api/v1/records/{record_id}", {"suggestions": [{key: value, "value": 1}]}, format="json"
+    )
+    assert _problem_locs(answer) == [["body", "items", 0, "suggestions", 0, "question_id"]]

@@ -171,7 +171,7 @@ class VectorSettingsCreateSerializer(_SettingCreateSerializer):
 
 
 class _SettingUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(allow_null=True, allow_blank=True, required=False)
+    title = serializers.CharField(allow_null=True, required=False, max_length=500)
 
 
 class FieldUpdateSerializer(_SettingUpdateSerializer):
