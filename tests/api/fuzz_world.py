@@ -142,7 +142,10 @@ def seed(world, make_user, caller) -> FuzzWorld:
         dataset=dataset, requested_by=world.owner, format="jsonl", task="records"
     )
     victim_ws = ws.__class__.objects.create(name="fuzz-victim-workspace")
-    users = {n: make_user(f"fuzz-{n}", workspaces=[ws]) for n in ("member", "v1", "legacy")}
+    users = {
+        n: make_user(f"fuzz-{n}", workspaces=[ws])
+        for n in ("member", "legacy-member", "v1", "legacy")
+    }
 
     def setting(kind, name, of=dataset):
         return str(getattr(of, kind).get(name=name).pk)
@@ -185,11 +188,12 @@ def seed(world, make_user, caller) -> FuzzWorld:
             "setting_id": setting("vectors_settings", "embedding", draft)
         },
     }
-    # Member operations name a user who is not the caller.
-    for path in (
-        f"{v1}/workspaces/{{workspace_id}}/users/{{user_id}}",
-        "/api/workspaces/{workspace_id}/users/{user_id}",
+    # Member operations name a user who is not the caller, one per path: the v1 DELETE must
+    # not leave the legacy one only a non-member to remove.
+    for path, member in (
+        (f"{v1}/workspaces/{{workspace_id}}/users/{{user_id}}", users["member"]),
+        ("/api/workspaces/{workspace_id}/users/{user_id}", users["legacy-member"]),
     ):
         for method in ("POST", "DELETE"):
-            victims[f"{method} {path}"] = {"user_id": str(users["member"].pk)}
+            victims[f"{method} {path}"] = {"user_id": str(member.pk)}
     return FuzzWorld(ids=world_ids, victims=victims)

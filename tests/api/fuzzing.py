@@ -8,6 +8,7 @@ example budget per operation and `LOAM_FUZZ_MAX_TIME` a time limit in seconds pe
 
 import os
 import random
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from schemathesis.engine import events, from_schema
 
 DEFAULT_SEED = 1313
 DEFAULT_EXAMPLES = 10
+STATEFUL_FACTOR = 5
 API_KEY_HEADER = "X-Argilla-Api-Key"
 # Checks on every response. Loam documents its 4xx answers, so an undocumented status code,
 # content type or body shape is a failure too.
@@ -74,13 +76,27 @@ class Tally:
     failures: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)  # phase → seconds since the run started
+    positive: dict = field(default_factory=lambda: defaultdict(Counter))  # op → {rejected: n}
+
+    def mostly_rejected(self) -> list[str]:
+        """Operations that turned down most schema-valid requests (400/422)."""
+        return sorted(
+            f"{op} ({c[True]}/{c[True] + c[False]})"
+            for op, c in self.positive.items()
+            if c[True] > c[False]
+        )
 
     def only_404(self) -> list[str]:
         return sorted(op for op, codes in self.statuses.items() if set(codes) == {404})
 
     def summary(self) -> str:
-        lines = [f"requests per phase: {dict(self.requests)} (total {sum(self.requests.values())})"]
+        lines = [
+            f"requests per phase: {dict(self.requests)} (total {sum(self.requests.values())})",
+            f"phase finished after (s): {self.seconds}",
+        ]
         lines += [f"only 404: {op}" for op in self.only_404()]
+        lines += [f"valid data mostly rejected: {op}" for op in self.mostly_rejected()]
         lines += [f"warning: {w}" for w in self.warnings]
         lines += [f"error: {e}" for e in self.errors]
         lines += [f"FAILURE {f}" for f in self.failures]
@@ -93,8 +109,18 @@ def _record(tally: Tally, event) -> None:
         node = recorder.cases.get(case_id)
         if node is None or interaction.response is None:
             continue
+        case, code = node.value, interaction.response.status_code
         tally.requests[event.phase.value] += 1
-        tally.statuses[node.value.operation.label][interaction.response.status_code] += 1
+        tally.statuses[case.operation.label][code] += 1
+        meta = case.meta
+        if (
+            meta is not None
+            and meta.generation.mode == "positive"
+            and event.phase.value == "fuzzing"
+        ):
+            # Schema-valid data the API turned down as invalid: the schema is looser than the
+            # validation behind it (403/404/409 depend on the caller and the state, not data).
+            tally.positive[case.operation.label][code in (400, 422)] += 1
     for case_id, checks in recorder.checks.items():
         for check in checks:
             if check.failure_info is None:
@@ -116,13 +142,23 @@ def run(
     seed: int,
     max_examples: int,
     max_time: int | None = None,
+    coverage: bool = True,
 ) -> Tally:
+    """One schemathesis run; `coverage` turns on the phase that tries every boundary of every
+    parameter and body the schema defines (thousands of requests, whatever the budget)."""
     config = {
         "seed": seed,
         "base-url": base_url,
-        "headers": {API_KEY_HEADER: api_key},
+        # A fresh connection per request: live_server answers keep-alive connections in two
+        # small writes, and delayed ACKs then cost ~40 ms a request.
+        "headers": {API_KEY_HEADER: api_key, "Connection": "close"},
         "workers": 1,
         "generation": {"max-examples": max_examples, "mode": "all"},
+        # The stateful phase's budget counts scenarios (chains of linked calls), not requests.
+        "phases": {
+            "coverage": {"enabled": coverage},
+            "stateful": {"generation": {"max-examples": max_examples * STATEFUL_FACTOR}},
+        },
         "checks": {
             "enabled": False,
             **{name: {"enabled": True} for name in CHECKS},
@@ -138,6 +174,7 @@ def run(
         f"{base_url}/api/schema/?format=json", config=SchemathesisConfig.from_dict(config)
     )
     tally = Tally()
+    started = time.monotonic()
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             _record(tally, event)
@@ -145,4 +182,6 @@ def run(
             tally.errors.append(f"{event.label}: {event.info.format()[:800]}")
         elif isinstance(event, events.FatalError):
             tally.errors.append(f"fatal: {event.exception!r}")
+        elif isinstance(event, events.PhaseFinished):
+            tally.seconds[event.phase.name.value] = round(time.monotonic() - started)
     return tally

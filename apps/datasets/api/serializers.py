@@ -9,6 +9,13 @@ Output serializers only read model attributes. Input serializers check types and
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.datasets.api.settings_schema import (
+    DatasetNameIn,
+    FieldSettingsIn,
+    MetadataSettingsIn,
+    QuestionSettingsIn,
+    SettingNameIn,
+)
 from apps.datasets.models import DatasetStatus, DistributionStrategy
 
 # ---------------------------------------------------------------------------- output
@@ -124,7 +131,7 @@ class DatasetListQuerySerializer(serializers.Serializer):
 
 
 class DatasetCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(trim_whitespace=False)
+    name = DatasetNameIn(trim_whitespace=False)
     workspace_id = serializers.UUIDField()
     guidelines = serializers.CharField(
         allow_null=True, allow_blank=True, required=False, trim_whitespace=False
@@ -136,7 +143,7 @@ class DatasetCreateSerializer(serializers.Serializer):
 class DatasetUpdateSerializer(serializers.Serializer):
     """Only the keys sent are changed; `guidelines: null` clears, other nulls are 422."""
 
-    name = serializers.CharField(required=False, trim_whitespace=False)
+    name = DatasetNameIn(required=False, trim_whitespace=False)
     guidelines = serializers.CharField(
         allow_null=True, allow_blank=True, required=False, trim_whitespace=False
     )
@@ -145,22 +152,22 @@ class DatasetUpdateSerializer(serializers.Serializer):
 
 
 class _SettingCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(trim_whitespace=False)
-    title = serializers.CharField(allow_null=True, allow_blank=True, required=False)
+    name = SettingNameIn(trim_whitespace=False)
+    title = serializers.CharField(allow_null=True, allow_blank=True, required=False, max_length=500)
 
 
 class FieldCreateSerializer(_SettingCreateSerializer):
-    settings = serializers.DictField()
+    settings = FieldSettingsIn()
     required = serializers.BooleanField(allow_null=True, required=False)
     description = serializers.CharField(allow_null=True, allow_blank=True, required=False)
 
 
 class QuestionCreateSerializer(FieldCreateSerializer):
-    pass
+    settings = QuestionSettingsIn()
 
 
 class MetadataPropertyCreateSerializer(_SettingCreateSerializer):
-    settings = serializers.DictField(
+    settings = MetadataSettingsIn(
         help_text="`type` plus its keys; may carry `visible_for_annotators` (argilla 2.x)."
     )
     visible_for_annotators = serializers.BooleanField(allow_null=True, required=False)
