@@ -88,6 +88,8 @@ def document_errors(result, generator, request, public):
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             for code in _error_codes(path, method, operation):
-                answer = responses.setdefault(code, {"description": DESCRIPTIONS[code]})
-                answer.setdefault("content", body)
+                responses.setdefault(code, {"description": DESCRIPTIONS[code]})
+            for code, answer in responses.items():
+                if code.startswith("4"):  # views may name more errors; all share the body
+                    answer.setdefault("content", body)
     return result

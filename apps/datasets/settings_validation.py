@@ -14,6 +14,8 @@ from apps.datasets.errors import Problems, ValidationFailed
 from apps.datasets.models import SETTING_NAME_PATTERN
 
 _NAME_RE = re.compile(SETTING_NAME_PATTERN)
+# pgvector's `vector` type holds at most 16,000 dimensions (and the column is an integer).
+MAX_VECTOR_DIMENSIONS = 16000
 
 
 def clean_name(problems: Problems, name) -> str | None:
@@ -149,6 +151,11 @@ def clean_vector_settings(data: dict) -> dict:
     dimensions = data.get("dimensions")
     if isinstance(dimensions, bool) or not isinstance(dimensions, int) or dimensions < 1:
         problems.add(("dimensions",), _("Dimensions must be a positive integer."))
+    elif dimensions > MAX_VECTOR_DIMENSIONS:
+        problems.add(
+            ("dimensions",),
+            _("Dimensions must be at most %(max)d.") % {"max": MAX_VECTOR_DIMENSIONS},
+        )
     cleaned = {
         "name": name,
         "title": clean_title(problems, data.get("title"), default=name),

@@ -148,3 +148,12 @@ def test_a_suggestion_naming_its_question_by_a_non_string_is_a_422(api, world, s
         f"/api/v1/records/{record_id}", {"suggestions": [{key: value, "value": 1}]}, format="json"
     )
     assert _problem_locs(answer) == [["body", "items", 0, "suggestions", 0, "question_id"]]
+
+
+def test_vector_dimensions_beyond_pgvector_are_a_422(api, world, seeded):
+    answer = api(world.owner).post(
+        f"/api/v1/datasets/{seeded.ids['dataset_id']}/vectors-settings",
+        {"name": "huge", "dimensions": 74144734787604},
+        format="json",
+    )
+    assert _problem_locs(answer) == [["body", "dimensions"]]

@@ -17,6 +17,7 @@ from apps.datasets.api.settings_schema import (
     SettingNameIn,
 )
 from apps.datasets.models import DatasetStatus, DistributionStrategy
+from apps.datasets.settings_validation import MAX_VECTOR_DIMENSIONS
 
 # ---------------------------------------------------------------------------- output
 
@@ -174,7 +175,7 @@ class MetadataPropertyCreateSerializer(_SettingCreateSerializer):
 
 
 class VectorSettingsCreateSerializer(_SettingCreateSerializer):
-    dimensions = serializers.IntegerField(min_value=1)
+    dimensions = serializers.IntegerField(min_value=1, max_value=MAX_VECTOR_DIMENSIONS)
 
 
 class _SettingUpdateSerializer(serializers.Serializer):

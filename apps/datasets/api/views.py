@@ -6,7 +6,7 @@ access (owners, admins of the workspace). A dataset outside the caller's workspa
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -67,7 +67,13 @@ class DatasetsView(GenericAPIView):
 
     serializer_class = DatasetSerializer
 
-    @extend_schema(request=DatasetCreateSerializer, responses={201: DatasetSerializer})
+    @extend_schema(
+        request=DatasetCreateSerializer,
+        responses={
+            201: DatasetSerializer,
+            404: OpenApiResponse(description="No such workspace among the caller's."),
+        },
+    )
     def post(self, request):
         body = DatasetCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
