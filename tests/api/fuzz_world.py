@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from apps.accounts.models import Role
 from apps.datasets import services as dataset_services
+from apps.exports import services as export_services
 from apps.exports.models import ExportJob
 from apps.records.models import Suggestion
 from apps.records.services import create_records
@@ -123,6 +124,7 @@ def seed(world, make_user, caller) -> FuzzWorld:
     ws = world.ws_a
     dataset = _every_type_dataset(ws, "fuzz-every-type", publish=True)
     draft = _every_type_dataset(ws, "fuzz-draft", publish=False)
+    to_publish = _every_type_dataset(ws, "fuzz-to-publish", publish=False)
     spare = _every_type_dataset(ws, "fuzz-spare", publish=True)
     records = create_records(dataset=dataset, items=[_record(i) for i in range(6)])
     record, victim_record = records[0], records[-1]
@@ -138,8 +140,11 @@ def seed(world, make_user, caller) -> FuzzWorld:
         user=world.ann2, record=records[1], values=ANSWER, status="submitted"
     )
     suggestion, victim_suggestion = Suggestion.objects.filter(record=record).order_by("pk")[:2]
-    export = ExportJob.objects.create(
-        dataset=dataset, requested_by=world.owner, format="jsonl", task="records"
+    # A finished export, so that its file can be downloaded (LOAM_EXPORT_DIR: the caller's).
+    export = export_services.run_export(
+        ExportJob.objects.create(
+            dataset=dataset, requested_by=world.owner, format="jsonl", task="records"
+        )
     )
     victim_ws = ws.__class__.objects.create(name="fuzz-victim-workspace")
     users = {
@@ -162,6 +167,10 @@ def seed(world, make_user, caller) -> FuzzWorld:
     v1 = "/api/v1"
     victims = {
         f"DELETE {v1}/datasets/{{dataset_id}}": {"dataset_id": str(spare.pk)},
+        # Settings can be added to a draft only, and a draft published once.
+        f"POST {v1}/datasets/{{dataset_id}}/fields": {"dataset_id": str(draft.pk)},
+        f"POST {v1}/datasets/{{dataset_id}}/questions": {"dataset_id": str(draft.pk)},
+        f"PUT {v1}/datasets/{{dataset_id}}/publish": {"dataset_id": str(to_publish.pk)},
         f"DELETE {v1}/workspaces/{{workspace_id}}": {"workspace_id": str(victim_ws.pk)},
         f"DELETE {v1}/records/{{record_id}}": {"record_id": str(victim_record.pk)},
         f"DELETE {v1}/responses/{{response_id}}": {"response_id": str(victim_response.pk)},

@@ -3,7 +3,8 @@
 The engine is the one behind `schemathesis run` (phases examples, coverage, fuzzing and
 stateful), driven in-process so the seeded world's ids and keys come from the test database.
 `LOAM_FUZZ_SEED` fixes the seed (CI: 1313), `random` draws one; `LOAM_FUZZ_EXAMPLES` is the
-example budget per operation and `LOAM_FUZZ_MAX_TIME` a time limit in seconds per run.
+example budget per operation, `LOAM_FUZZ_MAX_TIME` a time limit in seconds per run, and
+`LOAM_FUZZ_REPORT` a file each run appends its tally to.
 """
 
 import os
@@ -17,7 +18,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
 DEFAULT_SEED = 1313
-DEFAULT_EXAMPLES = 10
+DEFAULT_EXAMPLES = 5
 STATEFUL_FACTOR = 5
 API_KEY_HEADER = "X-Argilla-Api-Key"
 # Checks on every response. Loam documents its 4xx answers, so an undocumented status code,

@@ -47,6 +47,10 @@ def test_api_never_answers_a_server_error(role, live_server, world, make_user):
         # (LOAM_FUZZ_ALL_PHASES=1) as everyone.
         coverage=role == "owner" or os.environ.get("LOAM_FUZZ_ALL_PHASES") == "1",
     )
-    print(f"\n[{role}] seed {seed}\n{tally.summary()}")
+    report = f"\n[{role}] seed {seed}\n{tally.summary()}"
+    print(report)
+    if os.environ.get("LOAM_FUZZ_REPORT"):
+        with open(os.environ["LOAM_FUZZ_REPORT"], "a") as out:
+            out.write(report + "\n")
     assert not tally.errors, "\n".join(tally.errors)
     assert not tally.failures, "\n".join(tally.failures)

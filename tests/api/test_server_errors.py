@@ -114,9 +114,10 @@ def test_options_on_every_endpoint_is_200(api, world, who):
 
 
 @pytest.fixture
-def seeded(world, make_user):
+def seeded(world, make_user, settings, tmp_path):
     from tests.api import fuzz_world
 
+    settings.LOAM_EXPORT_DIR = str(tmp_path / "exports")
     return fuzz_world.seed(world, make_user, world.owner)
 
 
