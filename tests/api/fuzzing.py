@@ -79,6 +79,7 @@ class Tally:
     warnings: list = field(default_factory=list)
     seconds: dict = field(default_factory=dict)  # phase → seconds since the run started
     positive: dict = field(default_factory=lambda: defaultdict(Counter))  # op → {rejected: n}
+    checks_run: set = field(default_factory=set)
 
     def mostly_rejected(self) -> list[str]:
         """Operations that turned down most schema-valid requests (400/422)."""
@@ -124,6 +125,7 @@ def _record(tally: Tally, event) -> None:
             tally.positive[case.operation.label][code in (400, 422)] += 1
     for case_id, checks in recorder.checks.items():
         for check in checks:
+            tally.checks_run.add(check.name)
             if check.failure_info is None:
                 continue
             case = recorder.cases[case_id].value

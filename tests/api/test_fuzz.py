@@ -52,5 +52,6 @@ def test_api_never_answers_a_server_error(role, live_server, world, make_user):
     if os.environ.get("LOAM_FUZZ_REPORT"):
         with open(os.environ["LOAM_FUZZ_REPORT"], "a") as out:
             out.write(report + "\n")
+    assert set(fuzzing.CHECKS) <= tally.checks_run
     assert not tally.errors, "\n".join(tally.errors)
     assert not tally.failures, "\n".join(tally.failures)
