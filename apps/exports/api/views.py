@@ -135,7 +135,13 @@ class ExportJobFileView(GenericAPIView):
         path = services.export_file(job)
         if path is None:
             raise NotFound(_("This export has no file (yet)."))
-        return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)
+        # Named by the format, not guessed from the file name (".jsonl" would be octet-stream).
+        return FileResponse(
+            open(path, "rb"),
+            as_attachment=True,
+            filename=path.name,
+            content_type=CONTENT_TYPES[job.format],
+        )
 
 
 class DatasetAgreementView(GenericAPIView):
