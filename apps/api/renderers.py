@@ -29,6 +29,26 @@ class ORJSONParser(BaseParser):
         if not raw:
             return {}
         try:
-            return orjson.loads(raw)
+            data = orjson.loads(raw)
         except orjson.JSONDecodeError as error:
             raise ParseError(_("Malformed JSON: %(error)s") % {"error": error}) from None
+        # PostgreSQL text and jsonb cannot hold NUL; JSON can only spell it \u0000, so the
+        # (rare) bodies with that sequence are walked to tell it from an escaped backslash.
+        if b"\\u0000" in raw and _has_nul(data):
+            raise ParseError(_("Text cannot contain the NUL character (\\u0000)."))
+        return data
+
+
+def _has_nul(data) -> bool:
+    pending = [data]  # iterative: orjson nests up to 1024 levels, past Python's recursion limit
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False

@@ -158,3 +158,31 @@ def test_vector_dimensions_beyond_pgvector_are_a_422(api, world, seeded):
         format="json",
     )
     assert _problem_locs(answer) == [["body", "dimensions"]]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"name": "a\\u0000b", "settings": {"type": "text"}}',
+        b'{"name": "q", "settings": {"type": "label_selection", "options": [{"\\u0000": 1}]}}',
+    ],
+)
+def test_a_nul_character_in_a_body_is_a_400(api, world, seeded, body):
+    answer = api(world.owner).generic(
+        "POST",
+        f"/api/v1/datasets/{seeded.ids['dataset_id']}/questions",
+        body,
+        content_type="application/json",
+    )
+    assert answer.status_code == 400
+    assert "NUL" in answer.json()["detail"]
+
+
+def test_an_escaped_backslash_before_u0000_is_text(api, world, seeded):
+    answer = api(world.owner).patch(
+        f"/api/v1/datasets/{seeded.ids['dataset_id']}",
+        {"guidelines": "C strings end with \\u0000."},
+        format="json",
+    )
+    assert answer.status_code == 200
+    assert answer.json()["guidelines"] == "C strings end with \\u0000."
