@@ -1,7 +1,8 @@
 """drf-spectacular post-processing: every operation documents the errors it can answer.
 
 All of them share one body, the shape `apps.api.exceptions` gives every error, so clients (and
-the fuzzer in tests/api/test_fuzz.py) can rely on it: 400 malformed JSON, 401 no or a wrong
+the fuzzer in tests/api/test_fuzz.py) can rely on it: 400 malformed JSON or a NUL character
+(PostgreSQL cannot store it), 401 no or a wrong
 API key, 403 a role that may not act, 404 a missing or foreign object, 409 a conflict, 415 a
 body that is not JSON, 422 a value that fails validation.
 """
@@ -53,7 +54,7 @@ ERROR = {
     "required": ["detail"],
 }
 DESCRIPTIONS = {
-    "400": "Malformed JSON.",
+    "400": "Malformed JSON, or a NUL character in the URL or the body.",
     "401": "No API key, or an unknown one.",
     "403": "The caller's role may not do this.",
     "404": "No such object among the caller's workspaces.",
@@ -67,15 +68,17 @@ _WRITES = {"post", "put", "patch", "delete"}
 def _error_codes(path: str, method: str, operation: dict) -> list[str]:
     codes = []
     has_body = "requestBody" in operation
+    has_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
+    if has_body or has_query or "{" in path:
+        codes.append("400")
     if has_body:
-        codes += ["400", "415"]
+        codes.append("415")
     if any("ApiKey" in requirement for requirement in operation.get("security", [])):
         codes += ["401", "403"]
     if "{" in path:
         codes.append("404")
     if method in _WRITES:
         codes.append("409")
-    has_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
     if has_body or has_query or method in _WRITES:
         codes.append("422")
     return codes

@@ -186,3 +186,23 @@ def test_an_escaped_backslash_before_u0000_is_text(api, world, seeded):
     )
     assert answer.status_code == 200
     assert answer.json()["guidelines"] == "C strings end with \\u0000."
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "metadata=split:%00",
+        "metadata=sp%00lit:train",
+        "sort_by=metadata.%00",
+        "response_status=%00",
+        "include=vectors:%00",
+        "ids=%00",
+        "a%00=1",
+    ],
+)
+def test_a_nul_character_in_a_query_is_a_400(api, world, seeded, query):
+    answer = api(world.owner).get(
+        f"/api/v1/datasets/{seeded.ids['dataset_id']}/records", QUERY_STRING=query
+    )
+    assert answer.status_code == 400
+    assert "NUL" in answer.json()["detail"]
