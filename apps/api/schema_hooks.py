@@ -2,9 +2,9 @@
 
 All of them share one body, the shape `apps.api.exceptions` gives every error, so clients (and
 the fuzzer in tests/api/test_fuzz.py) can rely on it: 400 malformed JSON or a NUL character
-(PostgreSQL cannot store it), 401 no or a wrong
-API key, 403 a role that may not act, 404 a missing or foreign object, 409 a conflict, 415 a
-body that is not JSON, 422 a value that fails validation.
+(PostgreSQL cannot store it), 401 no or a wrong API key, 403 a role that may not act, 404 a
+missing or foreign object, 409 a conflict, 415 a body that is not JSON, 422 a value that fails
+validation.
 """
 
 ERROR = {
