@@ -206,3 +206,16 @@ def test_a_nul_character_in_a_query_is_a_400(api, world, seeded, query):
     )
     assert answer.status_code == 400
     assert "NUL" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("prefix", ["", "me/"])
+def test_an_offset_past_postgresql_bigint_is_a_422(api, world, ds, prefix):  # noqa: F811
+    answer = api(world.owner).post(
+        f"/api/v1/{prefix}datasets/{ds.id}/records/search?offset=2359950250848841105408",
+        {},
+        format="json",
+    )
+    # (query problems are located under "body" by validation_body, as before)
+    assert _problem_locs(answer) == [["body", "query", "offset"]]
+    listed = api(world.owner).get(f"/api/v1/datasets/{ds.id}/records?offset={2**62}")
+    assert listed.status_code == 200 and listed.json()["items"] == []
