@@ -219,3 +219,16 @@ def test_an_offset_past_postgresql_bigint_is_a_422(api, world, ds, prefix):  # n
     assert _problem_locs(answer) == [["body", "query", "offset"]]
     listed = api(world.owner).get(f"/api/v1/datasets/{ds.id}/records?offset={2**62}")
     assert listed.status_code == 200 and listed.json()["items"] == []
+
+
+def test_min_submitted_past_the_integer_column_is_a_422(api, world, seeded):
+    answer = api(world.owner).post(
+        "/api/v1/datasets",
+        {
+            "name": "n",
+            "workspace_id": seeded.ids["workspace_id"],
+            "distribution": {"strategy": "overlap", "min_submitted": 14352914946},
+        },
+        format="json",
+    )
+    assert _problem_locs(answer) == [["body", "distribution", "min_submitted"]]

@@ -16,7 +16,7 @@ from apps.datasets.api.settings_schema import (
     QuestionSettingsIn,
     SettingNameIn,
 )
-from apps.datasets.models import DatasetStatus, DistributionStrategy
+from apps.datasets.models import MAX_MIN_SUBMITTED, DatasetStatus, DistributionStrategy
 from apps.datasets.settings_validation import MAX_VECTOR_DIMENSIONS
 
 # ---------------------------------------------------------------------------- output
@@ -26,7 +26,7 @@ class DistributionSerializer(serializers.Serializer):
     strategy = serializers.ChoiceField(
         choices=DistributionStrategy.choices, default=DistributionStrategy.OVERLAP
     )
-    min_submitted = serializers.IntegerField(min_value=1)
+    min_submitted = serializers.IntegerField(min_value=1, max_value=MAX_MIN_SUBMITTED)
 
 
 class DatasetSerializer(serializers.Serializer):
