@@ -1,5 +1,7 @@
 """orjson in and out: bulk bodies are large, and the standard json module is slow at them."""
 
+import json
+
 import orjson
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -16,7 +18,12 @@ class ORJSONRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
-        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str)
+        try:
+            return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str)
+        except TypeError:
+            # orjson stops at 64-bit integers; jsonb gives back a number such as 1e82, stored
+            # exactly, as a Python int of 83 digits. The standard module writes any int.
+            return json.dumps(data, default=str, ensure_ascii=False).encode()
 
 
 class ORJSONParser(BaseParser):

@@ -232,3 +232,14 @@ def test_min_submitted_past_the_integer_column_is_a_422(api, world, seeded):
         format="json",
     )
     assert _problem_locs(answer) == [["body", "distribution", "min_submitted"]]
+
+
+def test_a_number_jsonb_gives_back_as_a_huge_integer_is_rendered(api, world, seeded):
+    """jsonb keeps -1.06e82 exactly and reads it back as an int past orjson's 64 bits."""
+    answer = api(world.owner).patch(
+        f"/api/v1/records/{seeded.ids['record_id']}",
+        {"metadata": {"split": "train", "extra": {"big": -1.065724014698222e82}}},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert float(answer.json()["metadata"]["extra"]["big"]) == -1.065724014698222e82
