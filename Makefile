@@ -10,7 +10,7 @@ PORT ?= 8000
 V1_VENV ?= .venv-argilla-v1
 ARGILLA_V1_REQS := 'argilla-v1==1.29.1' 'datasets>1.17.0' 'pyarrow<21' 'pandas<3'
 
-.PHONY: run test lint install install-dev install-compat migrate seed clean
+.PHONY: run test fuzz lint install install-dev install-compat migrate seed clean
 
 # Translations: locale/<lang>/LC_MESSAGES/django.po is the source; its .mo is built on install
 # by babel (pure Python, so no gettext tools are needed) and never committed.
@@ -60,6 +60,22 @@ run: seed
 # The one test command: README and CI use it (DATABASE_URL: another PostgreSQL server).
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The API fuzzer (tests/api/test_fuzz.py) for longer than CI runs it: rounds with a new random
+# seed each and a larger example budget, until FUZZ_MINUTES have passed. Stops at the first
+# failure; the seed it prints reproduces it (LOAM_FUZZ_SEED=<seed>).
+FUZZ_MINUTES ?= 10
+FUZZ_EXAMPLES ?= 25
+fuzz: install-dev
+	@end=$$(( $$(date +%s) + $(FUZZ_MINUTES) * 60 )); round=0; \
+	while [ $$(date +%s) -lt $$end ]; do \
+		round=$$((round + 1)); left=$$(( end - $$(date +%s) )); \
+		echo "=== fuzz round $$round ($$left s left)"; \
+		LOAM_FUZZ_SEED=random LOAM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LOAM_FUZZ_ALL_PHASES=1 \
+		LOAM_FUZZ_MAX_TIME=$$(( left / 3 > 30 ? left / 3 : 30 )) \
+		$(BIN)/python -m pytest -m fuzz -q -s -p no:cacheprovider -p no:logging \
+			tests/api/test_fuzz.py || exit 1; \
+	done
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -16,7 +16,7 @@ from apps.annotation.models import (
     QueueOrder,
 )
 from apps.datasets.errors import Problems
-from apps.datasets.models import Dataset, Question
+from apps.datasets.models import MAX_MIN_SUBMITTED, Dataset, Question
 
 
 def rules_for(dataset: Dataset, *, lock: bool = False) -> AssignmentRules:
@@ -86,8 +86,15 @@ def clean_rules(
             ("lease_minutes",),
             _("lease_minutes must be between 1 and %(max)d.") % {"max": MAX_LEASE_MINUTES},
         )
-    if isinstance(min_submitted, bool) or not isinstance(min_submitted, int) or min_submitted < 1:
-        problems.add(("min_submitted",), _("min_submitted must be an integer of at least 1."))
+    if (
+        isinstance(min_submitted, bool)
+        or not isinstance(min_submitted, int)
+        or not 1 <= min_submitted <= MAX_MIN_SUBMITTED
+    ):
+        problems.add(
+            ("min_submitted",),
+            _("min_submitted must be an integer from 1 to %(max)d.") % {"max": MAX_MIN_SUBMITTED},
+        )
         return
     annotators = list(annotators)
     if pool_kind == PoolKind.NAMED:

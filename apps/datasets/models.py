@@ -12,6 +12,8 @@ from apps.workspaces.models import Workspace
 SETTING_NAME_PATTERN = r"^(?=.*[a-z0-9])[a-z0-9_-]+$"
 # argilla-v1 parses every visible dataset name with this pattern.
 DATASET_NAME_PATTERN = r"^(?!-|_)[a-zA-Z0-9-_ ]+$"
+# Submitted responses a record needs: far more than any team, and inside the integer column.
+MAX_MIN_SUBMITTED = 1000
 
 
 class DatasetStatus(models.TextChoices):

@@ -12,6 +12,7 @@ from apps.datasets import settings_validation as sv
 from apps.datasets.errors import Conflict, Problems, ValidationFailed
 from apps.datasets.models import (
     DATASET_NAME_PATTERN,
+    MAX_MIN_SUBMITTED,
     Dataset,
     DatasetStatus,
     Field,
@@ -50,9 +51,10 @@ def _clean_guidelines(problems: Problems, guidelines) -> str | None:
 
 
 def _clean_min_submitted(problems: Problems, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MIN_SUBMITTED:
         problems.add(
-            ("distribution", "min_submitted"), _("min_submitted must be an integer of at least 1.")
+            ("distribution", "min_submitted"),
+            _("min_submitted must be an integer from 1 to %(max)d.") % {"max": MAX_MIN_SUBMITTED},
         )
 
 

@@ -14,6 +14,8 @@ from apps.datasets.errors import Problems, ValidationFailed
 from apps.datasets.models import SETTING_NAME_PATTERN
 
 _NAME_RE = re.compile(SETTING_NAME_PATTERN)
+# pgvector's `vector` type holds at most 16,000 dimensions (and the column is an integer).
+MAX_VECTOR_DIMENSIONS = 16000
 
 
 def clean_name(problems: Problems, name) -> str | None:
@@ -171,7 +173,10 @@ def clean_title_and_description(data: dict, *, with_description: bool) -> dict:
     """The parts of a setting that stay editable after publishing (only keys present)."""
     problems = Problems()
     cleaned = {}
-    if "title" in data and data["title"] is not None:
+    if data.get("title") == "":
+        # A new setting's empty title defaults to its name; an existing one keeps a title.
+        problems.add(("title",), _("The title must not be empty."))
+    elif "title" in data and data["title"] is not None:
         cleaned["title"] = clean_title(problems, data["title"], default=None)
     if with_description and "description" in data:
         cleaned["description"] = clean_description(problems, data["description"])

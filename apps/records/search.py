@@ -31,6 +31,12 @@ def _fail(loc, message) -> ValidationFailed:
     return ValidationFailed.single(tuple(loc), message)
 
 
+def _named(value, names) -> bool:
+    """`value in names` for a name from a request body, which may be any JSON value: a list
+    or an object is no name (and would raise TypeError on a set or a dict)."""
+    return isinstance(value, str) and value in names
+
+
 def _response_status_q(statuses: list[str], *, user=None) -> Q:
     responses = Response.objects.filter(record=OuterRef("pk"))
     if user is not None:
@@ -186,7 +192,7 @@ def _scope_q(scope, flt: dict, schema: DatasetSchema, loc: tuple, *, user) -> Q:
 
     if entity == "record":
         prop = scope.get("property")
-        if prop not in RECORD_PROPERTIES:
+        if not _named(prop, RECORD_PROPERTIES):
             raise _fail(
                 loc + ("scope", "property"), _("Unknown record property %(p)r.") % {"p": prop}
             )
@@ -196,7 +202,7 @@ def _scope_q(scope, flt: dict, schema: DatasetSchema, loc: tuple, *, user) -> Q:
         return match(prop, json=False)
     if entity == "metadata":
         name = scope.get("metadata_property")
-        if name not in schema.metadata_properties:
+        if not _named(name, schema.metadata_properties):
             raise unknown_metadata_property(name, loc + ("scope", "metadata_property"))
         return match(f"metadata__{name}", json=True)
     if entity == "suggestion":
@@ -238,7 +244,7 @@ def _uuid(value):
 
 
 def _question(schema: DatasetSchema, name, loc):
-    question = schema.questions.get(name)
+    question = schema.questions[name] if _named(name, schema.questions) else None
     if question is None:
         raise _fail(
             loc + ("scope", "question"),
@@ -273,7 +279,7 @@ def _text(text, schema) -> tuple[str, str | None]:
     if not isinstance(text, dict) or not isinstance(text.get("q"), str):
         raise _fail(("query", "text"), _('text must be {"q": "...", "field": null}.'))
     field = text.get("field")
-    if field is not None and field not in schema.fields:
+    if field is not None and not _named(field, schema.fields):
         raise _fail(
             ("query", "text", "field"),
             _("%(n)r is not a field of this dataset; its fields are: %(names)s.")
@@ -293,11 +299,11 @@ def _sort(sort, schema) -> list:
         order = item.get("order", "asc") if isinstance(item, dict) else None
         if order not in ("asc", "desc") or not isinstance(scope, dict):
             raise _fail(("sort", index), _('Use {"scope": {...}, "order": "asc"|"desc"}.'))
-        if scope.get("entity") == "record" and scope.get("property") in RECORD_PROPERTIES:
+        if scope.get("entity") == "record" and _named(scope.get("property"), RECORD_PROPERTIES):
             expression = F(scope["property"])
         elif scope.get("entity") == "metadata":
             name = scope.get("metadata_property")
-            if name not in schema.metadata_properties:
+            if not _named(name, schema.metadata_properties):
                 raise unknown_metadata_property(name, ("sort", index, "scope", "metadata_property"))
             expression = F(f"metadata__{name}")
         else:

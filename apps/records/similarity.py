@@ -85,7 +85,9 @@ def similar_records(
     Ranked, then sliced, so `offset` pages through the first MAX_SIMILAR hits."""
     if not isinstance(vector, dict):
         raise _fail((), _("vector must be an object."))
-    settings = vectors_settings.get(vector.get("name"))
+    name = vector.get("name")
+    # A name from a request body may be any JSON value: a list or an object names nothing.
+    settings = vectors_settings.get(name) if isinstance(name, str) else None
     if settings is None:
         raise _fail(
             ("name",), _("%(n)r is not a vector of this dataset.") % {"n": vector.get("name")}

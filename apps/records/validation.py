@@ -155,6 +155,8 @@ def clean_vectors(problems: Problems, schema: DatasetSchema, vectors) -> dict[st
 def _find_question(schema: DatasetSchema, item: dict) -> Question | None:
     question_id = item.get("question_id")
     if question_id is not None:
+        if not isinstance(question_id, str):
+            return None  # a list or an object is no id (and no dict key)
         # Most clients send the canonical text; other spellings (upper case, no dashes) parse.
         question = schema.questions_by_id_text.get(question_id)
         if question is not None:
@@ -163,7 +165,8 @@ def _find_question(schema: DatasetSchema, item: dict) -> Question | None:
             return schema.questions_by_id.get(uuid.UUID(str(question_id)))
         except ValueError:
             return None
-    return schema.questions.get(item.get("question_name"))
+    name = item.get("question_name")
+    return schema.questions.get(name) if isinstance(name, str) else None
 
 
 def _clean_score(problems: Problems, loc: tuple, score, value):

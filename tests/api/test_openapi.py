@@ -25,7 +25,8 @@ def _operation(schema, method: str, path: str) -> dict:
 
 
 def _codes(schema, method: str, path: str) -> set[str]:
-    return set(_operation(schema, method, path)["responses"])
+    """The success codes (errors are documented on every operation, see test_errors_...)."""
+    return {c for c in _operation(schema, method, path)["responses"] if c.startswith("2")}
 
 
 def _component(schema, ref_holder: dict) -> dict:
@@ -124,3 +125,42 @@ def test_bulk_and_delete_requests(schema):
 def test_schema_and_docs_are_served(url):
     response = APIClient().get(url)
     assert response.status_code == 200
+
+
+def test_errors_are_documented_with_the_one_error_shape(schema):
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    for path, operations in schema[0]["paths"].items():
+        for method, operation in operations.items():
+            errors = {c: r for c, r in operation["responses"].items() if c.startswith("4")}
+            public = path in ("/api/_info", "/api/v1/version", "/api/v1/status")
+            assert bool(errors) != public, f"{method.upper()} {path}: {sorted(errors)}"
+            for code, answer in errors.items():
+                body = answer.get("content", {}).get("application/json", {}).get("schema")
+                assert body == error_ref, f"{method.upper()} {path} {code}"
+    assert {"401", "403", "404", "409", "422"} <= set(
+        _operation(schema, "put", "/api/v1/datasets/{dataset_id}/publish")["responses"]
+    )
+    assert "401" not in _operation(schema, "get", "/api/v1/version")["responses"]
+
+
+def test_exports_document_their_files_and_job_list(schema):
+    export = _operation(schema, "get", "/api/v1/datasets/{dataset_id}/export")
+    assert set(export["responses"]["200"]["content"]) == {
+        "application/x-ndjson",
+        "text/csv",
+        "application/vnd.apache.parquet",
+        "application/zip",
+    }
+    jobs = _operation(schema, "get", "/api/v1/datasets/{dataset_id}/exports")
+    body = _component(schema, jobs["responses"]["200"]["content"]["application/json"]["schema"])
+    assert body["required"] == ["items"]
+
+
+def test_settings_bodies_are_documented_per_type(schema):
+    op = _operation(schema, "post", "/api/v1/datasets/{dataset_id}/questions")
+    body = _component(schema, op["requestBody"]["content"]["application/json"]["schema"])
+    types = [s["properties"]["type"]["enum"] for s in body["properties"]["settings"]["oneOf"]]
+    assert sorted(t for [t] in types) == sorted(
+        ["text", "rating", "label_selection", "multi_label_selection", "ranking", "span"]
+    )
+    assert body["properties"]["name"]["pattern"] == "^[a-z0-9_-]*[a-z0-9][a-z0-9_-]*$"

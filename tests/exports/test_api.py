@@ -91,6 +91,7 @@ def test_background_export_reports_progress_and_a_download_link(
     assert status["download_url"].endswith(f"/api/v1/exports/{job.pk}/file")
     download = client.get(f"/api/v1/exports/{job.pk}/file")
     assert download.status_code == 200
+    assert download["Content-Type"] == "application/x-ndjson"
     lines = b"".join(download.streaming_content).splitlines()
     assert [orjson.loads(line)["chosen"] for line in lines] == ["first 0", "second 1"]
     listed = client.get(f"/api/v1/datasets/{rated.pk}/exports").json()["items"]

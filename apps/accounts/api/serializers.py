@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import Role
@@ -39,8 +40,13 @@ class LegacyUserSerializer(UserSerializer):
         return list(workspaces_for(user).values_list("name", flat=True))
 
 
+@extend_schema_field({"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$", "maxLength": 150})
+class UsernameIn(serializers.CharField):
+    """Documents `services.USERNAME_RE`, which `services.create_user` checks."""
+
+
 class UserCreateSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+    username = UsernameIn(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.ANNOTATOR)
     first_name = serializers.CharField(allow_null=True, allow_blank=True, required=False)
     last_name = serializers.CharField(allow_null=True, allow_blank=True, required=False)

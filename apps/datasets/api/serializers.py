@@ -9,7 +9,15 @@ Output serializers only read model attributes. Input serializers check types and
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.datasets.models import DatasetStatus, DistributionStrategy
+from apps.datasets.api.settings_schema import (
+    DatasetNameIn,
+    FieldSettingsIn,
+    MetadataSettingsIn,
+    QuestionSettingsIn,
+    SettingNameIn,
+)
+from apps.datasets.models import MAX_MIN_SUBMITTED, DatasetStatus, DistributionStrategy
+from apps.datasets.settings_validation import MAX_VECTOR_DIMENSIONS
 
 # ---------------------------------------------------------------------------- output
 
@@ -18,7 +26,7 @@ class DistributionSerializer(serializers.Serializer):
     strategy = serializers.ChoiceField(
         choices=DistributionStrategy.choices, default=DistributionStrategy.OVERLAP
     )
-    min_submitted = serializers.IntegerField(min_value=1)
+    min_submitted = serializers.IntegerField(min_value=1, max_value=MAX_MIN_SUBMITTED)
 
 
 class DatasetSerializer(serializers.Serializer):
@@ -124,7 +132,7 @@ class DatasetListQuerySerializer(serializers.Serializer):
 
 
 class DatasetCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(trim_whitespace=False)
+    name = DatasetNameIn(trim_whitespace=False)
     workspace_id = serializers.UUIDField()
     guidelines = serializers.CharField(
         allow_null=True, allow_blank=True, required=False, trim_whitespace=False
@@ -136,7 +144,7 @@ class DatasetCreateSerializer(serializers.Serializer):
 class DatasetUpdateSerializer(serializers.Serializer):
     """Only the keys sent are changed; `guidelines: null` clears, other nulls are 422."""
 
-    name = serializers.CharField(required=False, trim_whitespace=False)
+    name = DatasetNameIn(required=False, trim_whitespace=False)
     guidelines = serializers.CharField(
         allow_null=True, allow_blank=True, required=False, trim_whitespace=False
     )
@@ -145,33 +153,33 @@ class DatasetUpdateSerializer(serializers.Serializer):
 
 
 class _SettingCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(trim_whitespace=False)
-    title = serializers.CharField(allow_null=True, allow_blank=True, required=False)
+    name = SettingNameIn(trim_whitespace=False)
+    title = serializers.CharField(allow_null=True, allow_blank=True, required=False, max_length=500)
 
 
 class FieldCreateSerializer(_SettingCreateSerializer):
-    settings = serializers.DictField()
+    settings = FieldSettingsIn()
     required = serializers.BooleanField(allow_null=True, required=False)
     description = serializers.CharField(allow_null=True, allow_blank=True, required=False)
 
 
 class QuestionCreateSerializer(FieldCreateSerializer):
-    pass
+    settings = QuestionSettingsIn()
 
 
 class MetadataPropertyCreateSerializer(_SettingCreateSerializer):
-    settings = serializers.DictField(
+    settings = MetadataSettingsIn(
         help_text="`type` plus its keys; may carry `visible_for_annotators` (argilla 2.x)."
     )
     visible_for_annotators = serializers.BooleanField(allow_null=True, required=False)
 
 
 class VectorSettingsCreateSerializer(_SettingCreateSerializer):
-    dimensions = serializers.IntegerField(min_value=1)
+    dimensions = serializers.IntegerField(min_value=1, max_value=MAX_VECTOR_DIMENSIONS)
 
 
 class _SettingUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(allow_null=True, allow_blank=True, required=False)
+    title = serializers.CharField(allow_null=True, required=False, max_length=500)
 
 
 class FieldUpdateSerializer(_SettingUpdateSerializer):

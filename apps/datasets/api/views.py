@@ -5,7 +5,8 @@ access (owners, admins of the workspace). A dataset outside the caller's workspa
 """
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -23,6 +24,7 @@ from apps.datasets.api.serializers import (
     UsersProgressSerializer,
     items_of,
 )
+from apps.datasets.errors import ValidationFailed
 from apps.workspaces.access import access_dataset, access_workspace, datasets_for
 
 DatasetListSerializer = items_of(DatasetSerializer)
@@ -30,7 +32,14 @@ DatasetListSerializer = items_of(DatasetSerializer)
 
 def _distribution_kwargs(distribution: dict | None) -> dict:
     # Overlap is the only strategy, so min_submitted is all a distribution changes.
-    return {} if distribution is None else {"min_submitted": distribution["min_submitted"]}
+    if distribution is None:
+        return {}
+    if "min_submitted" not in distribution:
+        # A PATCH body is validated as partial, nested objects included: check it here.
+        raise ValidationFailed.single(
+            ("distribution", "min_submitted"), _("A distribution needs min_submitted.")
+        )
+    return {"min_submitted": distribution["min_submitted"]}
 
 
 class MyDatasetsView(GenericAPIView):
@@ -58,7 +67,13 @@ class DatasetsView(GenericAPIView):
 
     serializer_class = DatasetSerializer
 
-    @extend_schema(request=DatasetCreateSerializer, responses={201: DatasetSerializer})
+    @extend_schema(
+        request=DatasetCreateSerializer,
+        responses={
+            201: DatasetSerializer,
+            404: OpenApiResponse(description="No such workspace among the caller's."),
+        },
+    )
     def post(self, request):
         body = DatasetCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -13,6 +13,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from apps.datasets.api.serializers import items_of
 from apps.exports import services
 from apps.exports.agreement import dataset_agreement
 from apps.exports.api.serializers import (
@@ -21,6 +22,7 @@ from apps.exports.api.serializers import (
     ExportQuerySerializer,
 )
 from apps.exports.models import ExportJob
+from apps.exports.writers import CONTENT_TYPES
 from apps.workspaces.access import NotFound, access_dataset, access_dataset_child
 
 _TASK_OPTIONS = [
@@ -46,6 +48,15 @@ _TASK_OPTIONS = [
 ]
 
 
+# The file of each format, by its media type (without parameters such as charset).
+_FILE_ANSWERS = {
+    (200, media_type.split(";")[0]): OpenApiResponse(
+        OpenApiTypes.BINARY, description=_("The export file.")
+    )
+    for media_type in CONTENT_TYPES.values()
+}
+
+
 class FirstRenderer(DefaultContentNegotiation):
     """`?format=` names the export format here, not a DRF renderer."""
 
@@ -61,7 +72,7 @@ class DatasetExportView(GenericAPIView):
         operation_id="export_dataset",
         parameters=[ExportQuerySerializer, *_TASK_OPTIONS],
         responses={
-            200: OpenApiResponse(OpenApiTypes.BINARY, description=_("The export, streamed.")),
+            **_FILE_ANSWERS,
             202: ExportJobSerializer,
             422: OpenApiResponse(description=_("The dataset cannot produce this task.")),
         },
@@ -98,7 +109,7 @@ class DatasetExportView(GenericAPIView):
 class DatasetExportJobsView(GenericAPIView):
     serializer_class = ExportJobSerializer
 
-    @extend_schema(responses={200: ExportJobSerializer(many=True)})
+    @extend_schema(responses={200: items_of(ExportJobSerializer)})
     def get(self, request, dataset_id):
         dataset = access_dataset(request.user, dataset_id, need="manage")
         jobs = ExportJob.objects.filter(dataset=dataset).select_related("dataset")[:50]
@@ -118,13 +129,19 @@ class ExportJobView(GenericAPIView):
 class ExportJobFileView(GenericAPIView):
     serializer_class = ExportJobSerializer
 
-    @extend_schema(responses={200: OpenApiTypes.BINARY})
+    @extend_schema(responses=_FILE_ANSWERS)
     def get(self, request, export_id):
         job = access_dataset_child(request.user, ExportJob, export_id, need="manage")
         path = services.export_file(job)
         if path is None:
             raise NotFound(_("This export has no file (yet)."))
-        return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)
+        # Named by the format, not guessed from the file name (".jsonl" would be octet-stream).
+        return FileResponse(
+            open(path, "rb"),
+            as_attachment=True,
+            filename=path.name,
+            content_type=CONTENT_TYPES[job.format],
+        )
 
 
 class DatasetAgreementView(GenericAPIView):

@@ -396,7 +396,7 @@ class SearchIn(serializers.Serializer):
 
 OFFSET = OpenApiParameter(
     "offset",
-    {"type": "integer", "minimum": 0, "default": 0},
+    {"type": "integer", "minimum": 0, "maximum": 2**62, "default": 0},
     description="Records to skip.",
 )
 LIMIT = OpenApiParameter(

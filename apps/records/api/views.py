@@ -32,6 +32,8 @@ from apps.records.search import list_queryset, search_records
 from apps.workspaces.access import NotFound, access_dataset, as_uuid, datasets_for
 
 MAX_PAGE = 1000
+# PostgreSQL's OFFSET is a bigint: past it a page is a 500, not an empty page.
+MAX_OFFSET = 2**62
 MAX_S1_ITEMS = 1000
 MAX_DELETE_IDS = 100
 
@@ -74,7 +76,7 @@ def _int_param(request, name: str, default: int, low: int, high: int | None) -> 
 
 def page_params(request) -> tuple[int, int, Include]:
     return (
-        _int_param(request, "offset", 0, 0, None),
+        _int_param(request, "offset", 0, 0, MAX_OFFSET),
         _int_param(request, "limit", 50, 1, MAX_PAGE),
         parse_include(request.query_params.getlist("include")),
     )

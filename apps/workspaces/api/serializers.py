@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -8,8 +9,13 @@ class WorkspaceSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+@extend_schema_field({"type": "string", "pattern": "^[a-zA-Z0-9_-]+$", "maxLength": 200})
+class WorkspaceNameIn(serializers.CharField):
+    """Documents `workspace_name_validator`; `services.create_workspace` checks it."""
+
+
 class WorkspaceCreateSerializer(serializers.Serializer):
-    name = serializers.CharField()
+    name = WorkspaceNameIn()
 
 
 class MemberCreateSerializer(serializers.Serializer):
