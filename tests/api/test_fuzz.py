@@ -28,7 +28,7 @@ def _server_settings(settings, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("role", ["owner", "admin", "annotator"])
-def test_api_never_answers_a_server_error(role, require_postgres, live_server, world, make_user):
+def test_api_never_answers_a_server_error(role, live_server, world, make_user):
     caller = {"owner": world.owner, "admin": world.admin, "annotator": world.ann1}[role]
     seeded = fuzz_world.seed(world, make_user, caller)
     seed = fuzzing.fuzz_seed()
