@@ -16,6 +16,7 @@ from apps.exports.models import ExportJob
 from apps.records.models import Suggestion
 from apps.records.services import create_records
 from apps.responses import services as response_services
+from tests.conftest import database_has_pgvector, vector_settings
 
 FIELDS = [
     {"name": "text", "settings": {"type": "text", "use_markdown": True}},
@@ -105,7 +106,10 @@ def _every_type_dataset(workspace, name: str, *, publish: bool):
         dataset_services.add_question(dataset=dataset, **spec)
     for spec in METADATA:
         dataset_services.add_metadata_property(dataset=dataset, **spec)
-    dataset_services.add_vector_settings(dataset=dataset, name="embedding", dimensions=3)
+    if database_has_pgvector():
+        dataset_services.add_vector_settings(dataset=dataset, name="embedding", dimensions=3)
+    else:  # the service refuses without pgvector: stored vectors still work (PostgreSQL 15)
+        vector_settings(dataset, "embedding", 3)
     if publish:
         dataset_services.publish_dataset(dataset=dataset)
     return dataset
