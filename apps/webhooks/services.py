@@ -32,7 +32,8 @@ def clean_events(problems: Problems, events) -> list[str]:
         return []
     known = set(Event.values)
     for index, event in enumerate(events):
-        if event not in known:
+        # A value from a request body may be any JSON value (an object is unhashable).
+        if not isinstance(event, str) or event not in known:
             problems.add(
                 ("events", index),
                 _("%(event)r is not an event; use one of: %(known)s.")

@@ -69,6 +69,8 @@ def test_ping_queues_a_ping_delivery(world, api):
         ({"events": []}, "events"),
         ({"events": ["record.created", "record.created"]}, "events"),
         ({"events": ["record.exploded"]}, "events"),
+        ({"events": [{}]}, "events"),  # the fuzzer's find: an object was a 500 (unhashable)
+        ({"events": [["record.created"]]}, "events"),
         ({"description": ""}, "description"),
         ({"description": "x" * 1001}, "description"),
     ],
