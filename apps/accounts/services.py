@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import ApiKey, Role, User, hash_api_key
-from apps.datasets.errors import Conflict, Problems, ValidationFailed
+from apps.core.errors import Conflict, Problems, ValidationFailed
 from apps.workspaces.models import Workspace, WorkspaceMember, workspace_name_validator
 
 # Argilla's server rule for usernames.

@@ -16,7 +16,7 @@ from apps.accounts.models import User
 from apps.annotation import progress, services
 from apps.annotation.models import AssignmentRules
 from apps.annotation.rules import clean_rules
-from apps.datasets.errors import Problems, ValidationFailed
+from apps.core.errors import Problems, ValidationFailed
 from apps.datasets.models import Dataset, Question
 from apps.workspaces.admin_scoping import ScopedAdminMixin, scope_queryset
 

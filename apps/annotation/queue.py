@@ -36,7 +36,7 @@ from apps.annotation.scan import (
     seat_with_rules,
     write_seat,
 )
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.datasets.models import Dataset
 from apps.records.models import Record
 

@@ -15,7 +15,7 @@ from apps.annotation.models import (
     PoolKind,
     QueueOrder,
 )
-from apps.datasets.errors import Problems
+from apps.core.errors import Problems
 from apps.datasets.models import MAX_MIN_SUBMITTED, Dataset, Question
 
 

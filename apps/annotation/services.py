@@ -13,7 +13,7 @@ from apps.annotation import assignment
 from apps.annotation.models import AssignmentMode, AssignmentRules, PoolKind, QueueOrder
 from apps.annotation.queue import restart_marks
 from apps.annotation.rules import clean_rules, pool_user_ids, rules_for
-from apps.datasets.errors import Problems, ValidationFailed
+from apps.core.errors import Problems, ValidationFailed
 from apps.datasets.models import Dataset, Question
 from apps.records.models import Record
 

@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from apps.datasets.errors import Conflict, ValidationFailed
+from apps.core.errors import Conflict, ValidationFailed
 
 
 def validation_body(error: ValidationFailed) -> dict:

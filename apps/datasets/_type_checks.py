@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.datasets.errors import Loc, Problems
+from apps.core.errors import Loc, Problems
 
 SHOWN_CHARS = 120
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.annotation.admin import DatasetAssignmentAdminMixin
+from apps.core.errors import ValidationFailed
 from apps.datasets import services
 from apps.datasets import settings_validation as sv
-from apps.datasets.errors import ValidationFailed
 from apps.datasets.models import Dataset, Field, MetadataProperty, Question, VectorSettings
 from apps.records.models import Record, RecordStatus
 from apps.webhooks import events as webhooks

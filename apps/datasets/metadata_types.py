@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from apps.core.errors import Loc, Problems, ValidationFailed
 from apps.datasets._type_checks import (
     is_int,
     is_number,
@@ -23,7 +24,6 @@ from apps.datasets._type_checks import (
     show,
     wrong_type,
 )
-from apps.datasets.errors import Loc, Problems, ValidationFailed
 
 TYPES = ("terms", "integer", "float")
 MAX_TERMS = 250

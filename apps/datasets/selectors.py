@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
-from apps.datasets.errors import Loc, ValidationFailed
+from apps.core.errors import Loc, ValidationFailed
 from apps.datasets.models import Dataset, MetadataProperty
 
 

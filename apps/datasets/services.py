@@ -8,8 +8,8 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from apps.core.errors import Conflict, Problems, ValidationFailed
 from apps.datasets import settings_validation as sv
-from apps.datasets.errors import Conflict, Problems, ValidationFailed
 from apps.datasets.models import (
     DATASET_NAME_PATTERN,
     MAX_MIN_SUBMITTED,

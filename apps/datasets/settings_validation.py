@@ -9,8 +9,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from apps.core.errors import Problems, ValidationFailed
 from apps.datasets import field_types, metadata_types, question_types
-from apps.datasets.errors import Problems, ValidationFailed
 from apps.datasets.models import SETTING_NAME_PATTERN
 
 _NAME_RE = re.compile(SETTING_NAME_PATTERN)

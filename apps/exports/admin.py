@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.datasets.models import Dataset
 from apps.exports import services
 from apps.exports.models import ExportJob, ExportStatus

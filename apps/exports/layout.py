@@ -12,7 +12,7 @@ One row per record. Columns, in order (see README, "Exports"):
 import pyarrow as pa
 from django.utils.translation import gettext as _
 
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.datasets.schema import DatasetSchema
 from apps.exports.columns import (
     FLOAT,

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from apps.datasets.errors import Problems
+from apps.core.errors import Problems
 
 
 def not_one_of(value, choices) -> str:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.models import User
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.datasets.models import Dataset
 from apps.datasets.schema import DatasetSchema
 from apps.exports import source, writers

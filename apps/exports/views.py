@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.exports import services
 from apps.exports.dashboard import dashboard_context
 from apps.exports.training import TASKS

@@ -7,7 +7,7 @@ embedded server and the managed services ship it; migration records/0006 creates
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 
 MIN_VERSION = (0, 7)
 

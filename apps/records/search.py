@@ -13,7 +13,7 @@ from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.datasets.models import SETTING_NAME_PATTERN, Dataset, MetadataProperty
 from apps.datasets.schema import DatasetSchema
 from apps.datasets.selectors import MetadataVisibility, unknown_metadata_property

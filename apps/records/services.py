@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
-from apps.datasets.errors import Problem, Problems, ValidationFailed
+from apps.core.errors import Problem, Problems, ValidationFailed
 from apps.datasets.models import Dataset
 from apps.datasets.schema import DatasetSchema
 from apps.records.bulk import insert_rows, update_rows, upsert_rows

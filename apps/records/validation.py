@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from apps.core.errors import Problems, ValidationFailed
 from apps.datasets import field_types, metadata_types, question_types
-from apps.datasets.errors import Problems, ValidationFailed
 from apps.datasets.models import Question
 from apps.datasets.schema import DatasetSchema
 from apps.records.models import SuggestionType

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core.errors import Conflict, ValidationFailed
 from apps.datasets import question_types
-from apps.datasets.errors import Conflict, ValidationFailed
 from apps.datasets.models import Dataset, Question
 from apps.datasets.schema import DatasetSchema
 from apps.records.models import Record, RecordStatus

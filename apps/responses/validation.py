@@ -6,8 +6,8 @@ discarded responses may carry no values at all.
 
 from django.utils.translation import gettext as _
 
+from apps.core.errors import Problems, ValidationFailed
 from apps.datasets import question_types
-from apps.datasets.errors import Problems, ValidationFailed
 from apps.datasets.schema import DatasetSchema
 from apps.responses.models import ResponseStatus
 

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from apps.datasets.errors import Problems, ValidationFailed
+from apps.core.errors import Problems, ValidationFailed
 from apps.webhooks import services
 from apps.webhooks.models import Delivery, Event, Webhook
 from apps.workspaces.admin_scoping import is_owner

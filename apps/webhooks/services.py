@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.datasets.errors import Problems
+from apps.core.errors import Problems
 from apps.webhooks import events as webhook_events
 from apps.webhooks import signing, targets
 from apps.webhooks.models import PING, Delivery, DeliveryStatus, Event, Webhook

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.datasets.errors import Conflict, ValidationFailed
+from apps.core.errors import Conflict, ValidationFailed
 from apps.workspaces.models import Workspace, WorkspaceMember, workspace_name_validator
 
 

@@ -7,7 +7,7 @@ import pytest
 from apps.annotation.models import Assignment
 from apps.annotation.queue import next_record
 from apps.annotation.services import rebalance_assignments, update_rules
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.records.services import create_records
 from apps.responses.models import Response
 from tests.annotation.conftest import answer, drain, record_items

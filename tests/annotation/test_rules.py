@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from apps.annotation.models import AssignmentRules
 from apps.annotation.rules import rules_for
 from apps.annotation.services import update_rules
+from apps.core.errors import ValidationFailed
 from apps.datasets import services as dataset_services
-from apps.datasets.errors import ValidationFailed
 from apps.datasets.models import Question
 from apps.records.services import create_records
 from tests.annotation.conftest import answer, record_items

@@ -2,8 +2,8 @@
 
 import pytest
 
+from apps.core.errors import Loc, ValidationFailed
 from apps.datasets import field_types
-from apps.datasets.errors import Loc, ValidationFailed
 from apps.datasets.field_types import chat, custom, image, text
 
 

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
+from apps.core.errors import Loc, ValidationFailed
 from apps.datasets import metadata_types
-from apps.datasets.errors import Loc, ValidationFailed
 
 TERMS = {"type": "terms", "values": ["news", "blog"]}
 ANY_TERMS = {"type": "terms", "values": None}

@@ -2,8 +2,8 @@
 
 import pytest
 
+from apps.core.errors import Conflict, ValidationFailed
 from apps.datasets import services
-from apps.datasets.errors import Conflict, ValidationFailed
 from apps.datasets.models import DatasetStatus, Field, Question
 from apps.records.models import Record
 from apps.records.services import create_records

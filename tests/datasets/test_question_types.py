@@ -2,8 +2,8 @@
 
 import pytest
 
+from apps.core.errors import Loc, ValidationFailed
 from apps.datasets import question_types
-from apps.datasets.errors import Loc, ValidationFailed
 from apps.datasets.question_types import (
     label_selection,
     multi_label_selection,

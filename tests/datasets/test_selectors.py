@@ -2,8 +2,8 @@
 
 import pytest
 
+from apps.core.errors import ValidationFailed
 from apps.datasets import services
-from apps.datasets.errors import ValidationFailed
 from apps.datasets.models import MetadataProperty
 from apps.datasets.selectors import MetadataVisibility, metadata_properties_for
 

@@ -3,7 +3,7 @@
 import datasets
 import pytest
 
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.exports import services
 
 TEXT = {"type": "text"}

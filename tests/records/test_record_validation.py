@@ -2,8 +2,8 @@
 
 import pytest
 
+from apps.core.errors import ValidationFailed
 from apps.datasets import services as dataset_services
-from apps.datasets.errors import ValidationFailed
 from apps.datasets.schema import DatasetSchema
 from apps.records.models import Record, Suggestion, Vector
 from apps.records.services import create_records

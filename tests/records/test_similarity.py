@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.models import F, Q
 
+from apps.core.errors import ValidationFailed
 from apps.datasets import services as dataset_services
-from apps.datasets.errors import ValidationFailed
 from apps.datasets.schema import DatasetSchema
 from apps.records import vector_index
 from apps.records.models import Record

@@ -81,7 +81,7 @@ def test_one_response_per_record_and_user(world, make_dataset):
 
 
 def test_invalid_submission_stores_nothing(world, make_dataset):
-    from apps.datasets.errors import ValidationFailed
+    from apps.core.errors import ValidationFailed
 
     record = _record(make_dataset, world.ws_a)
     with pytest.raises(ValidationFailed) as caught:

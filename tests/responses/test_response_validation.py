@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.datasets.schema import DatasetSchema
 from apps.responses.validation import clean_values
 

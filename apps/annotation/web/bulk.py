@@ -21,8 +21,8 @@ from apps.annotation.web.choices import choices_of
 from apps.annotation.web.focus import published_dataset
 from apps.annotation.web.records_list import BULK_TYPES, filtered_records
 from apps.annotation.web.selectors import Layout
+from apps.core.errors import ValidationFailed
 from apps.datasets import question_types
-from apps.datasets.errors import ValidationFailed
 from apps.records.models import Record
 from apps.responses.models import Response, ResponseStatus
 from apps.responses.services import BULK_ANSWER_LIMIT, bulk_answer

@@ -28,7 +28,7 @@ from apps.annotation.web.selectors import (
     record_of,
     suggestions_by_question,
 )
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.responses.models import ResponseStatus
 from apps.responses.services import save_response
 from apps.workspaces.access import NotFound, access_dataset

@@ -14,7 +14,7 @@ from apps.accounts import services as accounts
 from apps.accounts.models import ApiKey
 from apps.annotation.progress import datasets_progress
 from apps.annotation.web.selectors import my_progress_by_dataset
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.datasets.models import DatasetStatus
 from apps.workspaces.access import datasets_for, workspaces_for
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.annotation.web.focus import published_dataset
 from apps.annotation.web.selectors import RESPONSE_FILTERS, Layout
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.datasets.models import VectorSettings
 from apps.records.models import Record
 from apps.records.query import RecordQuery

@@ -12,6 +12,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from apps.annotation.services import update_rules
+from apps.core.errors import ValidationFailed
 from apps.datasets import services
 from apps.datasets.api import progress
 from apps.datasets.api.serializers import (
@@ -24,7 +25,6 @@ from apps.datasets.api.serializers import (
     UsersProgressSerializer,
     items_of,
 )
-from apps.datasets.errors import ValidationFailed
 from apps.workspaces.access import access_dataset, access_workspace, datasets_for
 
 DatasetListSerializer = items_of(DatasetSerializer)

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from apps.core.errors import Problems
 from apps.datasets._type_checks import read_bool, read_list, wrong_type
-from apps.datasets.errors import Problems
 
 TYPE = "chat"
 MAX_MESSAGES = 500

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
+from apps.core.errors import ValidationFailed
 from apps.datasets._type_checks import show, wrong_type
-from apps.datasets.errors import ValidationFailed
 
 TYPE = "image"
 MAX_URL_LENGTH = 2038

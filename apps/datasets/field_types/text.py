@@ -4,8 +4,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from apps.core.errors import Problems, ValidationFailed
 from apps.datasets._type_checks import read_bool, wrong_type
-from apps.datasets.errors import Problems, ValidationFailed
 
 TYPE = "text"
 

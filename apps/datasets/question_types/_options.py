@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from apps.core.errors import Loc, Problems
 from apps.datasets._type_checks import (
     is_int,
     not_one_of,
@@ -17,7 +18,6 @@ from apps.datasets._type_checks import (
     repeats,
     wrong_type,
 )
-from apps.datasets.errors import Loc, Problems
 
 MAX_VALUE_LENGTH = 200
 MAX_TEXT_LENGTH = 500

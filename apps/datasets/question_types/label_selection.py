@@ -4,7 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from apps.datasets.errors import Problems
+from apps.core.errors import Problems
 from apps.datasets.question_types._options import check_option, clean_labels, option_values
 
 TYPE = "label_selection"

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from apps.core.errors import Problems
 from apps.datasets._type_checks import read_choice, read_list, repeated, repeats
-from apps.datasets.errors import Problems
 from apps.datasets.question_types._options import check_option, clean_labels, option_values
 
 TYPE = "multi_label_selection"

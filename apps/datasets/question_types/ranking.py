@@ -5,8 +5,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.errors import Problems
 from apps.datasets._type_checks import is_int, read_list, repeated, repeats, show, wrong_type
-from apps.datasets.errors import Problems
 from apps.datasets.question_types._options import check_option, clean_options, option_values
 
 TYPE = "ranking"

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from apps.core.errors import Problems, ValidationFailed
 from apps.datasets._type_checks import (
     is_int,
     not_one_of,
@@ -12,7 +13,6 @@ from apps.datasets._type_checks import (
     repeats,
     wrong_type,
 )
-from apps.datasets.errors import Problems, ValidationFailed
 
 TYPE = "rating"
 MIN_OPTIONS, MAX_OPTIONS = 2, 11

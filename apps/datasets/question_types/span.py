@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.errors import Problems
 from apps.datasets._type_checks import (
     is_int,
     not_one_of,
@@ -13,7 +14,6 @@ from apps.datasets._type_checks import (
     show,
     wrong_type,
 )
-from apps.datasets.errors import Problems
 from apps.datasets.question_types._options import (
     check_option,
     clean_labels,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.datasets.selectors import MetadataVisibility
 from apps.records.models import Record, Suggestion, Vector
 from apps.responses.models import Response

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Role
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.datasets.schema import DatasetSchema
 from apps.datasets.selectors import MetadataVisibility
 from apps.records import services

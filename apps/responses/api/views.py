@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Role
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.records.api import schema as oas
 from apps.records.api.render import response_dict
 from apps.records.api.views import access_record

@@ -7,7 +7,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from apps.api.permissions import IsOwner
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.webhooks import selectors, services
 from apps.webhooks.api.serializers import (
     WebhookCreateSerializer,

@@ -10,7 +10,7 @@ from apps.accounts.api.serializers import LegacyUserSerializer, UserSerializer
 from apps.accounts.api.views import UserListSerializer, WorkspaceListSerializer
 from apps.accounts.models import User
 from apps.api.permissions import IsOwner
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.workspaces import services
 from apps.workspaces.access import NotFound, access_workspace, as_uuid, workspaces_for
 from apps.workspaces.api.serializers import (

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.models import Role
 from apps.accounts.services import create_user, generate_password
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 
 
 class Command(BaseCommand):

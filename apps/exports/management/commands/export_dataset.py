@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.datasets.errors import ValidationFailed
+from apps.core.errors import ValidationFailed
 from apps.datasets.models import Dataset
 from apps.exports import services
 from apps.exports.training import TASKS
