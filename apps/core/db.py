@@ -37,6 +37,4 @@ def client_binding_cursor() -> tuple[ClientCursor, object]:
 def in_outermost_atomic_block() -> bool:
     """Whether the code runs in an `atomic` block that is the outermost one and commits
     when it exits: no caller's savepoint or transaction around it."""
-    return (
-        connection.in_atomic_block and not connection.savepoint_ids and connection.commit_on_exit
-    )
+    return connection.in_atomic_block and not connection.savepoint_ids and connection.commit_on_exit
