@@ -197,10 +197,6 @@ class Asker:
     """The conditions shared by one annotator's queries at one moment, bound by name."""
 
     def __init__(self, *, dataset_id, user_id, now: datetime, min_submitted: int):
-        self.dataset_id = dataset_id
-        self.user_id = user_id
-        self.now = now
-        self.min_submitted = min_submitted
         self.params = {
             "dataset": dataset_id,
             "user": user_id,
