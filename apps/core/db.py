@@ -1,11 +1,15 @@
 """The few places Loam relies on Django's private database internals, in one module.
 
-The work queue, the hot hand-written statements and the exports need two things Django
+The work queue, the hot hand-written statements and the exports need three things Django
 has no public API for: wrapping a psycopg cursor of our own choosing the way Django wraps
 its cursors (so the query log, `django_assert_num_queries` and error translation see its
-statements), and knowing whether the current atomic block is the outermost one.
-`tests/core/test_db.py` fails if Django changes what these rely on.
+statements), knowing whether the current atomic block is the outermost one, and a
+connection of their own made as Django makes its own. `tests/core/test_db.py` fails if
+Django changes what these rely on.
 """
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.backends.postgresql.base import ServerBindingCursor
@@ -38,3 +42,15 @@ def in_outermost_atomic_block() -> bool:
     """Whether the code runs in an `atomic` block that is the outermost one and commits
     when it exits: no caller's savepoint or transaction around it."""
     return connection.in_atomic_block and not connection.savepoint_ids and connection.commit_on_exit
+
+
+@contextmanager
+def separate_connection() -> Iterator:
+    """A psycopg connection of its own to the default database, made with Django's
+    connection parameters (the embedded server's included), closed on exit. Django knows
+    nothing of it: no query log, no atomic blocks, its own snapshot."""
+    own = connection.get_new_connection(connection.get_connection_params())
+    try:
+        yield own
+    finally:
+        own.close()

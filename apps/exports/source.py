@@ -16,7 +16,7 @@ from django.db import connection
 from psycopg import ClientCursor
 
 from apps.accounts.models import User
-from apps.core.db import client_binding_cursor
+from apps.core.db import client_binding_cursor, separate_connection
 from apps.datasets.models import Dataset, Question
 from apps.records.models import Record, Suggestion
 from apps.responses.models import Response, ResponseStatus
@@ -188,17 +188,13 @@ def _documents(dataset, chunk_size: int, statuses, with_suggestions: bool) -> It
                     lines = [bytes(line) for line in copy]
                 yield from _chunks(lines, chunk_size)
         return
-    own = connection.get_new_connection(connection.get_connection_params())
-    try:
-        # COPY takes no bound parameters: a client-side binding cursor merges them in.
-        with ClientCursor(own) as cursor:
-            # JIT compiling this one long query costs more than it saves.
-            cursor.execute("SET LOCAL jit = off")
-            for bounds in _chunk_bounds(cursor, dataset, chunk_size, None):
-                with cursor.copy(copy_sql, [*head, dataset.pk, *bounds]) as copy:
-                    yield from _chunks(copy, chunk_size)
-    finally:
-        own.close()
+    # COPY takes no bound parameters: a client-side binding cursor merges them in.
+    with separate_connection() as own, ClientCursor(own) as cursor:
+        # JIT compiling this one long query costs more than it saves.
+        cursor.execute("SET LOCAL jit = off")
+        for bounds in _chunk_bounds(cursor, dataset, chunk_size, None):
+            with cursor.copy(copy_sql, [*head, dataset.pk, *bounds]) as copy:
+                yield from _chunks(copy, chunk_size)
 
 
 def _chunk_bounds(cursor, dataset, chunk_size: int, per_copy: int | None) -> Iterator[list]:

@@ -7,7 +7,12 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from apps.core.db import client_binding_cursor, in_outermost_atomic_block, server_binding_cursor
+from apps.core.db import (
+    client_binding_cursor,
+    in_outermost_atomic_block,
+    separate_connection,
+    server_binding_cursor,
+)
 
 
 def test_django_still_has_the_private_attributes_we_use():
@@ -38,3 +43,12 @@ def test_only_the_outermost_atomic_block_counts():
             assert not in_outermost_atomic_block()  # a savepoint: someone's transaction
         assert in_outermost_atomic_block()
     assert not in_outermost_atomic_block()
+
+
+@pytest.mark.django_db
+def test_a_separate_connection_reaches_the_same_database_and_is_closed_after():
+    with separate_connection() as own:
+        assert own is not connection.connection
+        database = own.execute("SELECT current_database()").fetchone()[0]
+        assert database == connection.settings_dict["NAME"]
+    assert own.closed
