@@ -69,7 +69,7 @@ def _both_vectors() -> ValidationFailed:
     )
 
 
-def sees_all_responses(user, dataset) -> bool:
+def sees_all_responses(user) -> bool:
     """Owners and admins see every response; annotators only their own."""
     return user.role in (Role.OWNER, Role.ADMIN)
 
@@ -142,7 +142,7 @@ def render_records(
         for item in out:
             item["responses"] = []
         responses = Response.objects.filter(record_id__in=ids).order_by("inserted_at")
-        if own_only or not sees_all_responses(user, dataset):
+        if own_only or not sees_all_responses(user):
             responses = responses.filter(user=user)
         for r in responses:
             by_id[r.record_id]["responses"].append(response_dict(r))
