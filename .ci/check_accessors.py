@@ -39,13 +39,18 @@ Finding = tuple[Path, int, int, str]
 
 
 def is_face(path: Path) -> bool:
+    """An app's api/, web/ or views module; never an accessor module (access.py)."""
     if path.name == "access.py":
         return False
-    return path.stem == "views" or any(part in FACE_DIRS for part in path.parent.parts)
+    parts = path.resolve().parts
+    if "apps" in parts:  # only the part inside apps/ counts, not where the checkout lives
+        parts = parts[len(parts) - parts[::-1].index("apps") :]
+    return path.stem == "views" or any(part in FACE_DIRS for part in parts[:-1])
 
 
 def _lookup(keyword: str) -> str | None:
-    """ "own" for a row's own id (pk, id__in), "parent" for a parent's (record_id, record__pk)."""
+    """The kind of id lookup `keyword` is: "own" for the row's own id (pk, id__in),
+    "parent" for a parent's (record_id, record__pk), None for anything else."""
     parts = keyword.split("__")
     if len(parts) > 1 and parts[-1] in LOOKUP_SUFFIXES:
         parts = parts[:-1]
