@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role
 from apps.core.errors import ValidationFailed
 from apps.datasets.selectors import MetadataVisibility
 from apps.records.models import Record, Suggestion, Vector
@@ -71,7 +70,7 @@ def _both_vectors() -> ValidationFailed:
 
 def sees_all_responses(user) -> bool:
     """Owners and admins see every response; annotators only their own."""
-    return user.role in (Role.OWNER, Role.ADMIN)
+    return user.is_manager
 
 
 def response_dict(r: Response) -> dict:
