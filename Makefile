@@ -80,6 +80,8 @@ fuzz: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# The apps' layers: no module imports an app above its own ([tool.importlinter]).
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@# Ids become objects only through the tenant-scoped accessors (apps/<app>/access.py).
 	$(BIN)/python .ci/check_accessors.py

@@ -8,11 +8,10 @@ def users_visible_to(user: User) -> QuerySet[User]:
     if user.role == Role.OWNER:
         return User.objects.order_by("date_joined")
     if user.role == Role.ADMIN:
-        from apps.workspaces.models import Workspace
-
-        theirs = Workspace.objects.filter(memberships__user=user)
+        # Members of a workspace `user` is a member of, through the relations (workspaces
+        # build on accounts: this module imports none of them).
         return (
-            User.objects.filter(Q(memberships__workspace__in=theirs) | Q(pk=user.pk))
+            User.objects.filter(Q(memberships__workspace__memberships__user=user) | Q(pk=user.pk))
             .distinct()
             .order_by("date_joined")
         )

@@ -1,4 +1,8 @@
-"""Creating users: one service for the management command, the admin and the API."""
+"""Creating users: one service for the management command, the admin and the API.
+
+Workspaces build on accounts (the layers in pyproject.toml), so the memberships a new user
+gets are the workspaces app's half, plugged in by `WorkspacesConfig.ready()` (`MEMBERSHIPS`).
+"""
 
 import re
 import secrets
@@ -11,10 +15,23 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import ApiKey, Role, User, hash_api_key
 from apps.core.errors import Conflict, Problems, ValidationFailed
-from apps.workspaces.models import Workspace, WorkspaceMember, workspace_name_validator
 
 # Argilla's server rule for usernames.
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-_]*$")
+
+
+class MembershipsHook:
+    """`valid_name(name)`: whether `name` may name a workspace; `join(user, names)`: make
+    `user` a member of those workspaces, creating the missing ones, and return those."""
+
+    valid_name = None
+    join = None
+
+    def connect(self, *, valid_name, join) -> None:
+        self.valid_name, self.join = valid_name, join
+
+
+MEMBERSHIPS = MembershipsHook()
 
 
 def generate_password() -> str:
@@ -32,7 +49,7 @@ def create_user(
     last_name: str = "",
     workspaces: list[str] = (),
     check_password_strength: bool = False,
-) -> tuple[User, str, list[Workspace]]:
+) -> tuple[User, str, list]:
     """Create a user with an API key (generated unless given) and workspace memberships.
 
     Missing workspaces are created. Returns (user, clear API key, workspaces created).
@@ -63,9 +80,7 @@ def create_user(
     if api_key is not None and not api_key.strip():
         problems.add(("api_key",), _("The API key must not be empty."))
     for name in workspaces:
-        try:
-            workspace_name_validator(name)
-        except ValidationError:
+        if not MEMBERSHIPS.valid_name(name):
             problems.add(
                 ("workspace",), _("%(name)r is not a valid workspace name.") % {"name": name}
             )
@@ -84,12 +99,7 @@ def create_user(
         user.set_unusable_password()
     user.save()
     _key, clear_key = ApiKey.issue(user=user, key=api_key, name="default")
-    created = []
-    for name in workspaces:
-        workspace, was_created = Workspace.objects.get_or_create(name=name)
-        if was_created:
-            created.append(workspace)
-        WorkspaceMember.objects.get_or_create(workspace=workspace, user=user)
+    created = MEMBERSHIPS.join(user, list(workspaces)) if workspaces else []
     return user, clear_key, created
 
 

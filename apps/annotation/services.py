@@ -1,6 +1,8 @@
 """Writes to a dataset's assignment rules and assignments, shared by admin, API and hooks.
 
-Keyword-only arguments, one transaction each, validation inside (ValidationFailed).
+Keyword-only arguments, one transaction each, validation inside (ValidationFailed). The
+hooks (`distribute_published_dataset`, `assign_new_records`) answer the datasets' and
+records' signals (connected in `AnnotationConfig.ready()`): those apps sit below this one.
 """
 
 from collections.abc import Iterable
@@ -15,6 +17,7 @@ from apps.annotation.queue import restart_marks
 from apps.annotation.rules import clean_rules, pool_user_ids, rules_for
 from apps.core.errors import Problems, ValidationFailed
 from apps.datasets.models import Dataset, Question
+from apps.datasets.services import update_dataset
 from apps.records.models import Record
 
 _UNSET = object()
@@ -67,8 +70,7 @@ def update_rules(
     problems.raise_if_any()
 
     if new["min_submitted"] != dataset.min_submitted:
-        from apps.datasets.services import update_dataset
-
+        # Checked against the pool above; written by its one writer (statuses follow).
         update_dataset(dataset=dataset, min_submitted=new["min_submitted"])
     rules.pool_kind = new["pool_kind"]
     rules.mode = new["mode"]
@@ -126,7 +128,8 @@ def rebalance_assignments(*, dataset: Dataset) -> assignment.RebalanceResult:
 
 
 def assign_new_records(*, dataset: Dataset, records: list[Record]) -> None:
-    """Hook for every record insertion (inside the inserting transaction).
+    """Hook for every record insertion (`records.signals.records_inserted`, inside the
+    inserting transaction).
 
     Assigned mode: the new records are dealt over the pool. Any mode: annotators whose
     queue may now hold records before their mark restart their next scan. A constant
@@ -148,7 +151,8 @@ def assign_new_records(*, dataset: Dataset, records: list[Record]) -> None:
 
 
 def distribute_published_dataset(*, dataset: Dataset) -> None:
-    """Hook for publishing: the rules become explicit, and assigned mode deals the records."""
+    """Hook for publishing (`datasets.signals.dataset_published`): the rules become
+    explicit, and assigned mode deals the records."""
     rules = rules_for(dataset, lock=True)
     if rules._state.adding:
         rules.save()

@@ -1,6 +1,8 @@
 """Every write to a dataset and its settings, shared by the API, the admin and commands.
 
-Keyword-only arguments, one transaction each, validation inside.
+Keyword-only arguments, one transaction each, validation inside. What follows a write in
+the apps above (distribution on publish, statuses on a new overlap, webhooks) listens to
+`signals.py`.
 """
 
 import re
@@ -8,8 +10,10 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from apps.core import pgvector
 from apps.core.errors import Conflict, Problems, ValidationFailed
 from apps.datasets import settings_validation as sv
+from apps.datasets import signals
 from apps.datasets.models import (
     DATASET_NAME_PATTERN,
     MAX_MIN_SUBMITTED,
@@ -20,8 +24,6 @@ from apps.datasets.models import (
     Question,
     VectorSettings,
 )
-from apps.webhooks import events as webhooks
-from apps.webhooks.models import Event
 from apps.workspaces.models import Workspace
 
 _UNSET = object()
@@ -107,7 +109,7 @@ def create_dataset(
             )
     except IntegrityError:  # lost a race with a concurrent create of the same name
         raise _conflict_name(_("Dataset"), name) from None
-    webhooks.dataset_event(Event.DATASET_CREATED, dataset)
+    signals.dataset_created.send(sender=Dataset, dataset=dataset)
     return dataset
 
 
@@ -121,9 +123,9 @@ def update_dataset(
     min_submitted=_UNSET,
     metadata=_UNSET,
 ) -> Dataset:
-    """Change what stays editable at any time; a new min_submitted re-computes statuses."""
-    from apps.responses.status import recompute_dataset_statuses
-
+    """Change what stays editable at any time. The one writer of `min_submitted` (the rules
+    service, `annotation.services.update_rules`, checks a new one against the annotator pool
+    and calls this): a new one re-computes statuses (`signals.min_submitted_changed`)."""
     problems = Problems()
     if name is not _UNSET:
         _clean_dataset_name(problems, name)
@@ -150,8 +152,8 @@ def update_dataset(
             setattr(dataset, attribute, value)
     dataset.save()
     if dataset.min_submitted != old_min_submitted:
-        recompute_dataset_statuses(dataset=dataset)
-    webhooks.dataset_event(Event.DATASET_UPDATED, dataset)
+        signals.min_submitted_changed.send(sender=Dataset, dataset=dataset)
+    signals.dataset_updated.send(sender=Dataset, dataset=dataset)
     return dataset
 
 
@@ -244,8 +246,6 @@ def add_vector_settings(*, dataset: Dataset, **data) -> VectorSettings:
     cleaned = sv.clean_vector_settings(data)
     if name_in_use(dataset.pk, cleaned["name"]):
         raise _conflict_name(_("Vector settings"), cleaned["name"])
-    from apps.records import pgvector  # records builds on datasets
-
     pgvector.require(("dimensions",))
     return _create_setting(
         VectorSettings, dataset=dataset, kind=_("Vector settings"), cleaned=cleaned
@@ -335,15 +335,12 @@ def publish_dataset(*, dataset: Dataset) -> Dataset:
     problems.raise_if_any()
     dataset.status = DatasetStatus.READY
     dataset.save(update_fields=["status", "updated_at"])
-    from apps.annotation.services import distribute_published_dataset
-
-    distribute_published_dataset(dataset=dataset)
-    webhooks.dataset_event(Event.DATASET_PUBLISHED, dataset)
+    signals.dataset_published.send(sender=Dataset, dataset=dataset)
     return dataset
 
 
 @transaction.atomic
 def delete_dataset(*, dataset: Dataset) -> None:
     """Deletes the dataset with its settings, records, suggestions, vectors and responses."""
-    webhooks.dataset_event(Event.DATASET_DELETED, dataset)
+    signals.dataset_deleting.send(sender=Dataset, dataset=dataset)
     dataset.delete()

@@ -9,4 +9,4 @@ class RecordsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from apps.records import signals  # noqa: F401  (connects the vector index hooks)
+        from apps.records import index_receivers  # noqa: F401  (connects the index hooks)

@@ -84,6 +84,13 @@ def _unnest(fields: list[models.Field], rows: Sequence[dict]) -> tuple[str, list
     return source, [_column(field, rows) for field in fields]
 
 
+def select_rows(model, rows: Sequence[dict]) -> tuple[str, list]:
+    """`SELECT …` of `rows` with every column of `model` in its order, for an INSERT written
+    elsewhere (e.g. inside a CTE), and its parameters: one array per column."""
+    source, params = _unnest(_fields(model), rows)
+    return f"SELECT * FROM {source} AS source", params
+
+
 def upsert_rows(
     model, rows: Sequence[dict], *, unique: Sequence[str], update: Sequence[str]
 ) -> None:

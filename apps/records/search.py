@@ -20,10 +20,12 @@ from apps.datasets.selectors import MetadataVisibility, unknown_metadata_propert
 from apps.records.models import Record, Suggestion
 from apps.records.query import RecordQuery
 from apps.records.similarity import similar_records
-from apps.responses.models import Response, ResponseStatus
 
 _NAME = re.compile(SETTING_NAME_PATTERN)
-RESPONSE_STATUSES = [*ResponseStatus.values, "pending"]
+# Responses build on records (the layers in pyproject.toml): the response filters reach them
+# through the relation `Record.responses`, not by importing apps.responses.
+_RESPONSES = Record._meta.get_field("responses").related_model
+RESPONSE_STATUSES = [*(v for v, _label in _RESPONSES._meta.get_field("status").choices), "pending"]
 RECORD_PROPERTIES = {"id", "external_id", "inserted_at", "updated_at", "status"}
 
 
@@ -38,7 +40,7 @@ def _named(value, names) -> bool:
 
 
 def _response_status_q(statuses: list[str], *, user=None) -> Q:
-    responses = Response.objects.filter(record=OuterRef("pk"))
+    responses = _RESPONSES.objects.filter(record=OuterRef("pk"))
     if user is not None:
         responses = responses.filter(user=user)
     q = Q(pk__in=[])
@@ -227,7 +229,7 @@ def _scope_q(scope, flt: dict, schema: DatasetSchema, loc: tuple, *, user) -> Q:
                 raise _fail(loc + ("scope",), _("Filter responses by status with terms."))
             return _response_status_q([str(v) for v in values], user=user)
         question = _question(schema, question_name, loc)
-        responses = Response.objects.filter(record=OuterRef("pk"))
+        responses = _RESPONSES.objects.filter(record=OuterRef("pk"))
         if user is not None:
             responses = responses.filter(user=user)
         return Q(Exists(responses.filter(match(f"values__{question.name}__value", json=True))))

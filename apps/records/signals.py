@@ -1,32 +1,18 @@
-"""Each vector setting's HNSW index and each metadata property's B-tree index live and die
-with the setting, however it is created or deleted (the API, the admin, a dataset's deletion
-cascading to its settings)."""
+"""What happens to records, for whoever listens: the work queue (connected in
+`AnnotationConfig.ready()`), the webhooks (`WebhooksConfig.ready()`), the audit trail of
+issue 18 next; a listener is one `connect()`.
 
-from django.db.models.signals import post_save, pre_delete
-from django.dispatch import receiver
+Sent inside the writing transaction: a listener that acts outside the database waits for
+the commit (`transaction.on_commit`), as the webhooks do. Every signal is sent with
+`sender=Record` and `dataset=` the records' dataset.
+"""
 
-from apps.datasets.models import MetadataProperty, VectorSettings
-from apps.records import metadata_index, vector_index
+from django.dispatch import Signal
 
-
-@receiver(post_save, sender=VectorSettings, dispatch_uid="vector_settings_index")
-def _index_new_vector_settings(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        vector_index.create_index(instance)
-
-
-@receiver(pre_delete, sender=VectorSettings, dispatch_uid="vector_settings_unindex")
-def _drop_vector_settings_index(sender, instance, **kwargs):
-    # Before the row goes (its id names the index); DDL rolls back with a failed deletion.
-    vector_index.drop_index(instance)
-
-
-@receiver(post_save, sender=MetadataProperty, dispatch_uid="metadata_property_index")
-def _index_new_metadata_property(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        metadata_index.create_index(instance)
-
-
-@receiver(pre_delete, sender=MetadataProperty, dispatch_uid="metadata_property_unindex")
-def _drop_metadata_property_index(sender, instance, **kwargs):
-    metadata_index.drop_index(instance)
+# records: the new records (objects with `pk` and `inserted_at`), in insertion order.
+records_inserted = Signal()
+# record_ids: records whose metadata, suggestions or vectors an upsert rewrote.
+records_updated = Signal()
+# records: the records about to be deleted (a queryset: evaluate it only if needed);
+# dataset may be None when the records are not all of one dataset known to the caller.
+records_deleting = Signal()

@@ -13,8 +13,8 @@ from django.db.models import F, FloatField, Func, Q, Value
 from django.db.models.fields import TextField
 from django.utils.translation import gettext as _
 
+from apps.core import pgvector
 from apps.core.errors import ValidationFailed
-from apps.records import pgvector
 from apps.records.models import Record, Vector
 from apps.records.query import RecordQuery
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import Problems, ValidationFailed
 from apps.datasets import field_types, metadata_types, question_types
-from apps.datasets.models import Question
+from apps.datasets.models import Dataset, Question
 from apps.datasets.schema import DatasetSchema
 from apps.records.models import SuggestionType
 
@@ -285,3 +285,11 @@ def clean_records(schema: DatasetSchema, items) -> list[CleanRecord]:
         cleaned.append(record)
     problems.raise_if_any()
     return cleaned
+
+
+def ensure_published(dataset: Dataset) -> None:
+    """Records go only into a published dataset (its schema is then fixed)."""
+    if not dataset.is_published:
+        raise ValidationFailed.single(
+            ("dataset",), _("Records cannot be added to a dataset that is not published.")
+        )

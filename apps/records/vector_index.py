@@ -7,7 +7,7 @@ similarity queries use that same expression and predicate (apps/records/similari
 
 from django.db import connection
 
-from apps.records import pgvector
+from apps.core import pgvector
 from apps.records.models import Vector
 
 # pgvector's HNSW index holds `vector` values of up to 2,000 dimensions.

@@ -7,3 +7,17 @@ class ResponsesConfig(AppConfig):
     label = "responses"
     verbose_name = _("Responses")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Responses build on datasets and records, which name no responses module: what they
+        # need of responses is plugged in here.
+        from apps.datasets import signals as dataset_signals
+        from apps.records.upsert import RESPONSES
+        from apps.responses import services, status, validation
+
+        # A record upsert's responses: cleaned and written by this app's one bulk writer.
+        RESPONSES.connect(clean=validation.clean_item_responses, save=services.save_responses)
+        # A new min_submitted: every record's status again (one statement).
+        dataset_signals.min_submitted_changed.connect(
+            status.recompute_after_min_submitted, dispatch_uid="responses_recompute_statuses"
+        )

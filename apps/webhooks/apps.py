@@ -7,3 +7,8 @@ class WebhooksConfig(AppConfig):
     label = "webhooks"
     verbose_name = _("Webhooks")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.webhooks.events import connect_receivers
+
+        connect_receivers()

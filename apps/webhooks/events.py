@@ -1,5 +1,9 @@
-"""Emitting events: the domain services call these inside their transaction; the events are
-queued only once it commits (never for work that was rolled back).
+"""Emitting events: the domain apps' signals (`datasets.signals`, `records.signals`,
+`responses.signals`) reach the receivers at the end of this module, connected in
+`WebhooksConfig.ready()`, inside the writing transaction; the events are queued only once
+it commits (never for work that was rolled back). The domain apps sit below webhooks and
+name none of its modules; another listener (the audit trail of issue 18) connects to the
+same signals the same way.
 
 After the commit, one query asks which enabled webhooks listen to the event; with none, that
 is all it costs. Otherwise one small PendingEvent row is written and one delivery task per
@@ -172,7 +176,7 @@ def publish(event: str, items: list[dict], *, webhook_ids: Iterable) -> int:
     return count
 
 
-# --- What the domain services call ---------------------------------------------------------
+# --- What the receivers (and the admin's dataset creation) call ----------------------------
 
 
 def before_delete(event: Event, build: Callable[[], list[dict]]) -> None:
@@ -188,12 +192,6 @@ def dataset_event(event: Event, dataset) -> None:
         before_delete(event, lambda: [payloads.dataset_data(dataset)])
     else:
         emit(event, lambda: [payloads.dataset_data(dataset)])
-
-
-def records_created(dataset, rows: list) -> None:
-    """New records (column dicts by attname, or Record objects): read by the worker."""
-    if rows:
-        emit(Event.RECORD_CREATED, records=[payloads.as_row(row)["id"] for row in rows])
 
 
 def records_event(event: Event, dataset, record_ids) -> None:
@@ -234,3 +232,68 @@ def responses_written(dataset, created: list, updated: list) -> None:
 
 def records_completed(dataset, record_ids) -> None:
     records_event(Event.RECORD_COMPLETED, dataset, record_ids)
+
+
+# --- Receivers of the domain signals (connected in apps.py) ---------------------------------
+
+
+def on_dataset_created(sender, *, dataset, **kwargs) -> None:
+    dataset_event(Event.DATASET_CREATED, dataset)
+
+
+def on_dataset_updated(sender, *, dataset, **kwargs) -> None:
+    dataset_event(Event.DATASET_UPDATED, dataset)
+
+
+def on_dataset_published(sender, *, dataset, **kwargs) -> None:
+    dataset_event(Event.DATASET_PUBLISHED, dataset)
+
+
+def on_dataset_deleting(sender, *, dataset, **kwargs) -> None:
+    dataset_event(Event.DATASET_DELETED, dataset)
+
+
+def on_records_inserted(sender, *, dataset, records, **kwargs) -> None:
+    if records:
+        emit(Event.RECORD_CREATED, records=[record.pk for record in records])
+
+
+def on_records_updated(sender, *, dataset, record_ids, **kwargs) -> None:
+    records_event(Event.RECORD_UPDATED, dataset, record_ids)
+
+
+def on_records_deleting(sender, *, dataset, records, **kwargs) -> None:
+    records_deleted(dataset, records)
+
+
+def on_records_completed(sender, *, dataset, record_ids, **kwargs) -> None:
+    records_completed(dataset, record_ids)
+
+
+def on_responses_written(sender, *, dataset, created, updated, **kwargs) -> None:
+    responses_written(dataset, created=created, updated=updated)
+
+
+def on_response_deleting(sender, *, response, **kwargs) -> None:
+    response_event(Event.RESPONSE_DELETED, response)
+
+
+def connect_receivers() -> None:
+    """Every event the webhooks send, from the signal that announces it."""
+    from apps.datasets import signals as datasets
+    from apps.records import signals as records
+    from apps.responses import signals as responses
+
+    for signal, receiver in (
+        (datasets.dataset_created, on_dataset_created),
+        (datasets.dataset_updated, on_dataset_updated),
+        (datasets.dataset_published, on_dataset_published),
+        (datasets.dataset_deleting, on_dataset_deleting),
+        (records.records_inserted, on_records_inserted),
+        (records.records_updated, on_records_updated),
+        (records.records_deleting, on_records_deleting),
+        (responses.responses_written, on_responses_written),
+        (responses.response_deleting, on_response_deleting),
+        (responses.records_completed, on_records_completed),
+    ):
+        signal.connect(receiver, dispatch_uid=f"webhooks.{receiver.__name__}")

@@ -184,10 +184,10 @@ def test_bulk_answer_keeps_other_answers_and_query_count_constant(
             values={"correct_response": {"value": "mine"}},
             status="draft",
         )
-        # savepoint pair, questions, lock, existing responses, insert, update, status.
-        # (The dataset's last activity was stamped by the save above, less than a minute
-        # ago: not again.)
-        with django_assert_num_queries(8):
+        # savepoint pair, questions, lock, existing responses, upsert with the statuses
+        # (one statement). (The dataset's last activity was stamped by the save above, less
+        # than a minute ago: not again.)
+        with django_assert_num_queries(6):
             bulk_answer(
                 user=world.ann1, dataset=dataset, records=records, question=question, value=1
             )

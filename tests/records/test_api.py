@@ -379,11 +379,11 @@ def test_bulk_upsert_query_count_is_constant(api, world, ds, django_assert_num_q
     body = {"items": [item(i, ds, responses=[response]) for i in range(2 * n)]}
     # API key, dataset access, SAVEPOINT, schema (4), existing records, response users,
     # (COPY new records: not logged), work queue hook (assignment rules, restart exhausted
-    # queue marks), UPDATE matched metadata, responses already there (webhook events:
-    # created or updated), upsert suggestions, upsert vectors, lock matched records, upsert
-    # responses, recompute statuses, dataset last_activity_at, RELEASE; the answer: records,
-    # responses, suggestions, vectors.
-    with django_assert_num_queries(24):
+    # queue marks), UPDATE matched metadata, upsert suggestions, upsert vectors, lock the
+    # records answered, upsert responses with their records' statuses (one statement; it
+    # tells created from updated for the webhook events), dataset last_activity_at,
+    # RELEASE; the answer: records, responses, suggestions, vectors.
+    with django_assert_num_queries(22):
         answer = client.put(url(ds, "/bulk"), body, format="json")
     assert answer.status_code == 200
     assert len(answer.json()["updated_item_ids"]) == n

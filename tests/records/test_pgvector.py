@@ -4,8 +4,8 @@
 import pytest
 from django.db import connection
 
+from apps.core import pgvector
 from apps.core.errors import ValidationFailed
-from apps.records import pgvector
 from apps.records.services import create_records
 from tests.conftest import vector_settings
 

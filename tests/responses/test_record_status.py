@@ -9,7 +9,7 @@ from apps.datasets import services as dataset_services
 from apps.records.models import Record, RecordStatus
 from apps.records.services import create_records
 from apps.responses.models import Response
-from apps.responses.services import delete_response, save_response, update_response
+from apps.responses.services import delete_response, save_response
 
 FIELDS = {"prompt": "p", "response-1": "a", "response-2": "b"}
 ANSWER = {"response_ranking": {"value": 2}}
@@ -49,8 +49,8 @@ def test_min_submitted_two_needs_two_annotators(world, make_dataset):
 
 def test_discarding_below_min_submitted_goes_back_to_pending(world, make_dataset):
     record = _record(make_dataset, world.ws_a)
-    response = save_response(user=world.ann1, record=record, values=ANSWER, status="submitted")
-    update_response(response=response, values=None, status="discarded")
+    save_response(user=world.ann1, record=record, values=ANSWER, status="submitted")
+    save_response(user=world.ann1, record=record, values=None, status="discarded")
     assert _status(record) == RecordStatus.PENDING
 
 

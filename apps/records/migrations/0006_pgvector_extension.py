@@ -1,7 +1,7 @@
 """pgvector's `vector` type, where the server has the extension (pgvector ≥ 0.7).
 
 A server without it (a stock Debian PostgreSQL, say) still migrates: everything but vector
-search works, and `apps.records.pgvector.require()` names what is missing.
+search works, and `apps.core.pgvector.require()` names what is missing.
 """
 
 from django.db import DatabaseError, migrations, transaction

@@ -31,8 +31,12 @@ class RecordResponsesView(APIView):
     def post(self, request, record_id):
         record = access_record(request.user, record_id)
         body = _body(request)
-        response = services.create_response(
-            user=request.user, record=record, values=body.get("values"), status=body.get("status")
+        response = services.save_response(
+            user=request.user,
+            record=record,
+            values=body.get("values"),
+            status=body.get("status"),
+            create_only=True,
         )
         return Response(response_dict(response), status=status.HTTP_201_CREATED)
 
@@ -46,8 +50,11 @@ class ResponseView(APIView):
     def put(self, request, response_id):
         response = access_response(request.user, response_id)
         body = _body(request)
-        response = services.update_response(
-            response=response, values=body.get("values"), status=body.get("status")
+        response = services.save_response(
+            user=response.user,
+            record=response.record,
+            values=body.get("values"),
+            status=body.get("status"),
         )
         return Response(response_dict(response))
 
