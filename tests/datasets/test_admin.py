@@ -11,7 +11,7 @@ from apps.datasets.models import DatasetStatus, Field
 from apps.records.models import RecordStatus
 from apps.responses.models import Response
 from apps.workspaces.models import WorkspaceMember
-from tests.admin import add_records, change_url, form_data, inline_formset, messages_of
+from tests.admin_helpers import add_records, change_url, form_data, inline_formset, messages_of
 
 # publish
 
