@@ -89,16 +89,15 @@ class WorkspaceAdmin(ServiceAdminMixin, ScopedModelAdmin):
         def add(row):
             return services.add_member(workspace=workspace, user=row.cleaned_data["user"])
 
+        def leave(row):  # the member as stored: the form's copy holds the new choice
+            user = User.objects.filter(pk=row.initial["user"]).first()
+            services.remove_member(workspace=workspace, user=user)
+
         def change_member(row):  # another user on an existing row: one leaves, one joins
-            services.remove_member(
-                workspace=workspace, user=User.objects.filter(pk=row.initial["user"]).first()
-            )
+            leave(row)
             return add(row)
 
-        def delete(row):
-            services.remove_member(workspace=workspace, user=row.instance.user)
-
-        save_rows(formset, add=add, change=change_member, delete=delete)
+        save_rows(formset, add=add, change=change_member, delete=leave)
 
     def get_deleted_objects(self, objs, request):
         """The service's rule decides: a workspace with datasets lists them as protected."""
