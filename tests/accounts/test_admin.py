@@ -123,3 +123,35 @@ def test_role_change_is_saved_by_the_service(client, world):
     assert saved.status_code == 302
     world.ann1.refresh_from_db()
     assert world.ann1.role == Role.ADMIN and world.ann1.is_staff
+
+
+# API keys
+
+
+def test_api_keys_never_show_the_key_or_its_hash(client, world):
+    api_key, clear = ApiKey.issue(user=world.ann1, name="laptop")
+    client.force_login(world.owner)
+
+    pages = [
+        client.get(reverse("admin:accounts_apikey_changelist")),
+        client.get(change_url(api_key)),
+        client.get(change_url(world.ann1)),
+    ]
+
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert api_key.prefix in html
+        assert clear not in html and api_key.hashed_key not in html
+
+
+def test_admin_sees_keys_of_own_members_but_not_owners(client, world):
+    mine = ApiKey.issue(user=world.ann1)[0]
+    WorkspaceMember.objects.create(workspace=world.ws_a, user=world.owner)
+    owners = ApiKey.issue(user=world.owner)[0]
+    client.force_login(world.admin)
+
+    page = client.get(reverse("admin:accounts_apikey_changelist"))
+
+    assert set(page.context["cl"].result_list) == {mine}
+    assert client.get(change_url(owners)).status_code == 302
