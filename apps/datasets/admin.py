@@ -31,7 +31,8 @@ from apps.datasets.models import Dataset, Field, MetadataProperty, Question, Vec
 from apps.records.models import Record, RecordStatus
 from apps.workspaces.admin_scoping import ScopedAdminMixin, ScopedModelAdmin, ScopedRelatedFilter
 
-# What the shared validators read; the form's other keys (id, dataset, position) are Django's.
+# What the shared validators read, and what a new setting is made of (the API's create body);
+# the form's other keys (id, dataset, position) are Django's.
 _VALIDATED_KEYS = (
     "name",
     "title",
@@ -252,7 +253,7 @@ class DatasetAdmin(ServiceAdminMixin, DatasetAssignmentAdminMixin, ScopedModelAd
         stored = formset.model.objects.filter(dataset=dataset).in_bulk()
 
         def add_row(row):
-            data = {key: row.cleaned_data[key] for key in row.fields if key in _SETTING_INPUTS}
+            data = {key: row.cleaned_data[key] for key in row.fields if key in _VALIDATED_KEYS}
             setting = add(dataset=dataset, **data)
             _move(setting, row)
             return setting
@@ -308,8 +309,6 @@ _SETTING_WRITERS = {
     MetadataProperty: (services.add_metadata_property, ("title", "visible_for_annotators")),
     VectorSettings: (services.add_vector_settings, ("title",)),
 }
-# What a new setting is made of (the API's create body), whichever of these its form has.
-_SETTING_INPUTS = _VALIDATED_KEYS
 
 
 def _move(setting, row) -> None:
