@@ -81,10 +81,8 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	@# Ids become objects only through the tenant-scoped accessors (apps/workspaces/access.py).
-	@! grep -rnE '(Dataset|Record|Response|Workspace)\.objects\.get\(' \
-		--include='views*.py' --include='*.py' apps/*/api apps/*/views* apps/annotation 2>/dev/null \
-		|| (echo 'Use apps.workspaces.access helpers instead of .objects.get() in views/API' && false)
+	@# Ids become objects only through the tenant-scoped accessors (apps/<app>/access.py).
+	$(BIN)/python .ci/check_accessors.py
 
 # Keeps .loam/ (the embedded database's data): remove it by hand to start afresh.
 clean:

@@ -2,7 +2,8 @@
 
 Workspace A: owner `olivia`, admin `adam`, annotators `ann1` and `ann2`.
 Workspace B: admin `bob` and annotator `outsider`.
-Factories are fixtures returning callables that make unique names by construction.
+Factories are fixtures returning callables that make unique names by construction; so are the
+clients: `api(user)` for the API, `login(user)` for the web app. See tests/README.md.
 """
 
 import itertools
@@ -11,10 +12,14 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from django.test import Client
+from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiKey, Role, User
 from apps.datasets import services as dataset_services
+from apps.records.services import create_records
 from apps.workspaces.models import Workspace, WorkspaceMember
+from tests.worlds import ALL_TYPES_FIELDS, ALL_TYPES_QUESTIONS
 
 _counter = itertools.count(1)
 
@@ -129,6 +134,53 @@ def make_dataset(db):
         return dataset
 
     return make
+
+
+@pytest.fixture
+def every_type_dataset(world, make_dataset):
+    return make_dataset(world.ws_a, fields=ALL_TYPES_FIELDS, questions=ALL_TYPES_QUESTIONS)
+
+
+@pytest.fixture
+def demo(world, make_dataset):
+    """The seed's preference dataset in workspace A with 3 records."""
+    dataset = make_dataset(world.ws_a, guidelines="Read **carefully**.")
+    records = create_records(
+        dataset=dataset,
+        items=[
+            {
+                "external_id": f"r{i}",
+                "fields": {"prompt": f"Prompt {i}", "response-1": "One", "response-2": "Two"},
+            }
+            for i in range(3)
+        ],
+    )
+    return dataset, records
+
+
+@pytest.fixture
+def api(world, api_key_for):
+    """api(user) → an APIClient that sends that user's X-Argilla-Api-Key; api(None) sends none."""
+
+    def client_for(user, key=None):
+        client = APIClient()
+        if user is not None or key is not None:
+            client.credentials(HTTP_X_ARGILLA_API_KEY=key or api_key_for(user))
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def login():
+    """login(user) → a web client logged in as that user (csrf=True enforces CSRF checks)."""
+
+    def client_for(user, *, csrf=False):
+        client = Client(enforce_csrf_checks=csrf)
+        client.force_login(user)
+        return client
+
+    return client_for
 
 
 def database_has_pgvector() -> bool:

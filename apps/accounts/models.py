@@ -18,6 +18,11 @@ class Role(models.TextChoices):
     ANNOTATOR = "annotator", _("Annotator")
 
 
+# Roles that may change a workspace's settings and data: owners everywhere, admins in
+# the workspaces they belong to (the membership half lives in apps.workspaces.access).
+MANAGER_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+
+
 class User(AbstractUser):
     """A person. The role decides what they may do; workspaces decide where.
 
@@ -45,7 +50,7 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         # The role is the single source of truth for Django's admin flags.
         self.is_superuser = self.role == Role.OWNER
-        self.is_staff = self.role in (Role.OWNER, Role.ADMIN)
+        self.is_staff = self.is_manager
         super().save(*args, **kwargs)
 
     @property
@@ -55,6 +60,13 @@ class User(AbstractUser):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        """Owner or admin: "owner, or admin of this workspace" once the workspace is known
+        to be theirs. The one role rule for managing; `managed_workspaces_for` and the
+        accessors' `need="manage"` add the membership half."""
+        return self.role in MANAGER_ROLES
 
     @property
     def is_annotator(self) -> bool:

@@ -16,7 +16,7 @@ The SQL is written out (see `scan`) rather than built by the ORM: this is the ho
 of the product and the ORM's query building cost more than the queries themselves.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Field, FloatField, Func
 
@@ -60,22 +60,24 @@ _FLOAT = FloatField()
 
 @dataclass(frozen=True)
 class Segment:
-    """Pending records in one order: SQL over `records_record r` and the key's parts."""
+    """Pending records in one order: SQL over the records table (`r`) and the key's parts.
+
+    `join` and `where` use named placeholders (`%(name)s`), bound from `params`; the queue's
+    statements bind the same names for the same values (`dataset`, `user`)."""
 
     keys: tuple[str, ...]  # SQL of each part of the order key
     key_fields: tuple[Field, ...]  # how each part is stored (to read marks back)
     join: str = ""
-    join_params: tuple = ()
     where: str = ""  # more conditions, each starting with AND
-    where_params: tuple = ()
+    params: dict = field(default_factory=dict)
 
 
-def _by_insertion(where: str = "", where_params: tuple = ()) -> Segment:
+def _by_insertion(where: str = "", params: dict | None = None) -> Segment:
     return Segment(
         keys=("r.inserted_at", "r.id"),
         key_fields=(_INSERTED_AT, _ID),
         where=where,
-        where_params=where_params,
+        params=params or {},
     )
 
 
@@ -90,35 +92,44 @@ def segments_for(
                 key_fields=(_FLOAT, _ID),
                 join=(
                     f"JOIN {ASSIGNMENTS} g ON g.record_id = r.id "
-                    "AND g.dataset_id = %s AND g.user_id = %s"
+                    "AND g.dataset_id = %(dataset)s AND g.user_id = %(user)s"
                 ),
-                join_params=(dataset_id, user.pk),
+                params={"dataset": dataset_id, "user": user.pk},
             )
         ]
     if rules.order == QueueOrder.SHUFFLED:
-        offset = seat.shuffle_offset
+        offset = {"shuffle_offset": seat.shuffle_offset}
         return [
             Segment(
-                keys=("r.id",), key_fields=(_ID,), where="AND r.id >= %s", where_params=(offset,)
+                keys=("r.id",),
+                key_fields=(_ID,),
+                where="AND r.id >= %(shuffle_offset)s",
+                params=offset,
             ),
             Segment(
-                keys=("r.id",), key_fields=(_ID,), where="AND r.id < %s", where_params=(offset,)
+                keys=("r.id",),
+                key_fields=(_ID,),
+                where="AND r.id < %(shuffle_offset)s",
+                params=offset,
             ),
         ]
     if rules.order == QueueOrder.SUGGESTION_SCORE and rules.order_question_id is not None:
-        question_id = rules.order_question_id
+        question = {"order_question": rules.order_question_id}
         score = score_sql("sg.score")
         scored = Segment(
             keys=(score, "sg.record_id"),
             key_fields=(_FLOAT, _ID),
-            join=f"JOIN {SUGGESTIONS} sg ON sg.record_id = r.id AND sg.question_id = %s",
-            join_params=(question_id,),
+            join=(
+                f"JOIN {SUGGESTIONS} sg ON sg.record_id = r.id"
+                " AND sg.question_id = %(order_question)s"
+            ),
             where=f"AND {score} IS NOT NULL",
+            params=question,
         )
         unscored = _by_insertion(
             f"AND NOT EXISTS (SELECT 1 FROM {SUGGESTIONS} sg WHERE sg.record_id = r.id "
-            f"AND sg.question_id = %s AND {score} IS NOT NULL)",
-            (question_id,),
+            f"AND sg.question_id = %(order_question)s AND {score} IS NOT NULL)",
+            question,
         )
         return [scored, unscored]
     return [_by_insertion()]

@@ -19,7 +19,7 @@ missed), when min_submitted or the rules change, and when records are inserted w
 may sort before a mark.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -44,6 +44,43 @@ from apps.records.models import Record
 _CLAIM_ATTEMPTS = 3
 
 
+@dataclass(frozen=True)
+class Mark:
+    """Where an annotator's next scan resumes, and what it was found under.
+
+    Stored in `AnnotatorQueue.mark` as JSON with short keys (`as_json`): rows written before
+    this class existed read back unchanged, and `restart_marks` filters on `end`.
+    """
+
+    since: str  # ISO time the scan last started from the beginning ("at")
+    min_submitted: int | None = None  # the dataset's min_submitted then ("m")
+    rules: str | None = None  # `_rules_signature` then ("r")
+    segment: int | None = None  # index of the segment the mark is in ("s")
+    key: list | None = None  # order key of the first record still owed, JSON-ready ("k")
+    exhausted: bool = False  # nothing left to owe from the start ("end")
+
+    @classmethod
+    def from_json(cls, stored: dict | None) -> "Mark | None":
+        if not stored or "at" not in stored:
+            return None
+        return cls(
+            since=stored["at"],
+            min_submitted=stored.get("m"),
+            rules=stored.get("r"),
+            segment=stored.get("s"),
+            key=stored.get("k"),
+            exhausted=bool(stored.get("end")),
+        )
+
+    def as_json(self) -> dict:
+        stored = {"at": self.since, "m": self.min_submitted, "r": self.rules}
+        if self.segment is not None:
+            stored.update(s=self.segment, k=self.key)
+        if self.exhausted:
+            stored["end"] = True
+        return stored
+
+
 @dataclass
 class _Turn:
     """One call of next_record: who asks, under which rules, at what time."""
@@ -54,7 +91,7 @@ class _Turn:
     seat: AnnotatorQueue
     now: datetime
     asker: Asker
-    mark: dict | None = field(default=None)
+    mark: Mark | None = None  # the new mark to save, once the scan ran
     lease_expires_at: datetime | None = None  # of the lease last written
 
     @property
@@ -72,7 +109,7 @@ def _take(turn: _Turn, record: Record | None, *, check_room: bool) -> bool:
         record_id=record.pk if record else None,
         lease_expires_at=turn.lease_expires_at,
         now=turn.now,
-        mark=turn.mark,
+        mark=turn.mark.as_json() if turn.mark is not None else None,
         room=room,
     )
 
@@ -115,7 +152,9 @@ def _claim(turn: _Turn, segment: Segment, key, *, mark_index: int | None = None)
         if record is None:
             return None
         if mark_index is not None:
-            turn.mark.update(s=mark_index, k=key_of(record, segment, prefix="mk"))
+            turn.mark = replace(
+                turn.mark, segment=mark_index, key=key_of(record, segment, prefix="mk")
+            )
             mark_index = None
         if _take(turn, record, check_room=True):
             return record
@@ -129,29 +168,30 @@ def _rules_signature(rules: AssignmentRules) -> str:
 
 
 def _start(turn: _Turn) -> tuple[int, list | None] | None:
-    """Where this turn's scan begins: the mark if still trusted, else the very start."""
-    mark = turn.seat.mark or {}
-    lease = timedelta(minutes=turn.rules.lease_minutes)
+    """Where this turn's scan begins: the mark if still trusted, else the very start (None:
+    the annotator had run out). Starts the turn's new mark."""
+    stored = Mark.from_json(turn.seat.mark)
+    signature = _rules_signature(turn.rules)
     fresh = (
-        mark.get("m") == turn.dataset.min_submitted
-        and mark.get("r") == _rules_signature(turn.rules)
-        and datetime.fromisoformat(mark["at"]) > turn.now - lease
+        stored is not None
+        and stored.min_submitted == turn.dataset.min_submitted
+        and stored.rules == signature
+        and datetime.fromisoformat(stored.since) > turn.now - turn.lease
     )
+    since = stored.since if fresh else turn.now.isoformat()
+    turn.mark = Mark(since=since, min_submitted=turn.dataset.min_submitted, rules=signature)
     if not fresh:
-        turn.mark = {"at": turn.now.isoformat()}
         return 0, None
-    turn.mark = {"at": mark["at"]}
-    if mark.get("end"):
+    if stored.exhausted:
         return None
-    return mark["s"], mark["k"]
+    return stored.segment, stored.key
 
 
 def _scan(turn: _Turn) -> Record | None:
     """A new record for the annotator, moving their mark to the first one they still owe."""
     start = _start(turn)
-    turn.mark.update(m=turn.dataset.min_submitted, r=_rules_signature(turn.rules))
     if start is None:
-        turn.mark["end"] = True
+        turn.mark = replace(turn.mark, exhausted=True)
         return None
     segments = segments_for(
         rules=turn.rules, user=turn.user, seat=turn.seat, dataset_id=turn.dataset.pk
@@ -170,13 +210,13 @@ def _scan(turn: _Turn) -> Record | None:
             # Nothing to take here: is anything still owed (held by others, say)?
             key = turn.asker.first_owed_key(segment, key)
             if key is not None:
-                turn.mark.update(s=index, k=key)
+                turn.mark = replace(turn.mark, segment=index, key=key)
                 found_mark = True
             continue
         if record is not None:
             return record
     if not found_mark:
-        turn.mark["end"] = True
+        turn.mark = replace(turn.mark, exhausted=True)
     return None
 
 

@@ -1,11 +1,16 @@
-"""The queue's SQL: each function runs one statement (mostly over `records_record r`).
+"""The queue's SQL: each function runs one statement (mostly over the records table, `r`).
 
 Written out by hand for speed (see `ordering`), with PostgreSQL's row locks (`SKIP LOCKED`)
 and planner hints. psycopg binds UUIDs and aware datetimes as they are.
+
+Parameters are named (`%(user)s`): a statement is put together from fragments, and a name
+stands for one value wherever it appears, so the fragments' order does not matter. An
+`Asker`'s statements bind its `params` (the annotator, the dataset, the moment, the
+statuses) plus the segment's and the key's; psycopg ignores the names a statement does not
+use.
 """
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import connection
@@ -13,6 +18,7 @@ from django.db import connection
 from apps.accounts.models import Role, User
 from apps.annotation.models import AnnotatorQueue, AssignmentRules, PoolKind, Skip
 from apps.annotation.ordering import ASSIGNMENTS, RECORDS, Segment
+from apps.core.db import in_outermost_atomic_block
 from apps.records.models import Record, RecordStatus
 from apps.records.sql import build, hot_cursor, rows_as
 from apps.responses.models import Response, ResponseStatus
@@ -33,13 +39,14 @@ _SUBMITTED = ResponseStatus.SUBMITTED
 _DISCARDED = ResponseStatus.DISCARDED
 _DRAFT = ResponseStatus.DRAFT
 _MARK = AnnotatorQueue._meta.get_field("mark")
+_STATUSES = {"submitted": _SUBMITTED, "discarded": _DISCARDED, "draft": _DRAFT}
 
 
 # Lock the record taken; pass over records someone else is taking.
 _LOCK = " FOR UPDATE OF r SKIP LOCKED"
 
 
-def _first_record(sql: str, params: Sequence) -> Record | None:
+def _first_record(sql: str, params: dict) -> Record | None:
     return next(iter(rows_as(Record, sql, params)), None)
 
 
@@ -59,19 +66,31 @@ def _relax_commit() -> str:
     leases only hands those records out again. Only when the queue's transaction is the
     outermost one, so that no caller's write (a response!) is ever committed this way.
     """
-    outermost = connection.in_atomic_block and not connection.savepoint_ids
-    if outermost and connection.commit_on_exit:
+    if in_outermost_atomic_block():
         return ", set_config('synchronous_commit', 'off', true) AS relaxed"
     return ""
 
 
+def _merged(*parts: dict) -> dict:
+    """The parameters of several fragments; a name bound twice must mean the same value."""
+    params = {}
+    for part in parts:
+        for name, value in part.items():
+            if params.setdefault(name, value) != value:
+                raise ValueError(f"Parameter {name!r} bound to two values")
+    return params
+
+
 def _member_sql() -> str:
-    return f"SELECT 1 FROM {MEMBERS} m WHERE m.workspace_id = %s AND m.user_id = %s"
+    return (
+        f"SELECT 1 FROM {MEMBERS} m WHERE m.workspace_id = %(workspace)s AND m.user_id = %(user)s"
+    )
 
 
 def _named_sql(rules_alias: str) -> str:
     return (
-        f"SELECT 1 FROM {NAMED} n WHERE n.assignmentrules_id = {rules_alias}.id AND n.user_id = %s"
+        f"SELECT 1 FROM {NAMED} n"
+        f" WHERE n.assignmentrules_id = {rules_alias}.id AND n.user_id = %(user)s"
     )
 
 
@@ -90,16 +109,13 @@ def rules_and_membership(dataset, user: User) -> tuple[AssignmentRules, bool]:
     `_relax_commit`): only the queue calls it."""
     sql = (
         f"SELECT r.*, EXISTS({_member_sql()}) AS is_member, EXISTS({_named_sql('r')})"
-        f" AS is_named{_relax_commit()} FROM {RULES} r WHERE r.dataset_id = %s"
+        f" AS is_named{_relax_commit()} FROM {RULES} r WHERE r.dataset_id = %(dataset)s"
     )
-    params = [dataset.workspace_id, user.pk, user.pk, dataset.pk]
+    params = {"workspace": dataset.workspace_id, "user": user.pk, "dataset": dataset.pk}
     rules = next(iter(rows_as(AssignmentRules, sql, params)), None)
     if rules is None:
         with hot_cursor() as cursor:
-            cursor.execute(
-                f"SELECT EXISTS({_member_sql()}){_relax_commit()}",
-                [dataset.workspace_id, user.pk],
-            )
+            cursor.execute(f"SELECT EXISTS({_member_sql()}){_relax_commit()}", params)
             is_member = cursor.fetchone()[0]
         rules, is_named = AssignmentRules(dataset=dataset), False
     else:
@@ -126,14 +142,19 @@ def seat_with_rules(dataset, user: User):
         f"SELECT q.*, {rules_columns}, EXISTS({_member_sql()}) AS is_member,"
         f" EXISTS({_named_sql('g')}) AS is_named,"
         f" EXISTS(SELECT 1 FROM {RESPONSES} a JOIN {RECORDS} r ON r.id = a.record_id"
-        " WHERE a.user_id = q.user_id AND a.status = %s AND r.dataset_id = q.dataset_id)"
+        " WHERE a.user_id = q.user_id AND a.status = %(draft)s AND r.dataset_id = q.dataset_id)"
         f" AS may_draft, EXISTS(SELECT 1 FROM {RESPONSES} a WHERE a.record_id = q.record_id"
-        " AND a.user_id = q.user_id AND a.status IN (%s, %s)) AS held_finished"
-        f"{_relax_commit()} FROM {QUEUES} q LEFT JOIN {RULES} g ON g.dataset_id = q.dataset_id"
-        f" WHERE q.dataset_id = %s AND q.user_id = %s{lock}"
+        " AND a.user_id = q.user_id AND a.status IN (%(submitted)s, %(discarded)s))"
+        f" AS held_finished{_relax_commit()}"
+        f" FROM {QUEUES} q LEFT JOIN {RULES} g ON g.dataset_id = q.dataset_id"
+        f" WHERE q.dataset_id = %(dataset)s AND q.user_id = %(user)s{lock}"
     )
-    params = [dataset.workspace_id, user.pk, user.pk, _DRAFT, _SUBMITTED, _DISCARDED]
-    params += [dataset.pk, user.pk]
+    params = {
+        "workspace": dataset.workspace_id,
+        "user": user.pk,
+        "dataset": dataset.pk,
+        **_STATUSES,
+    }
     seat = next(iter(rows_as(AnnotatorQueue, sql, params)), None)
     if seat is None:
         return None
@@ -152,49 +173,54 @@ def write_seat(
     """Record the lease (or its end) and, when given, the new mark. With `room` (an
     `Asker.room()`), only if the record still has room, checked in this statement's fresh
     snapshot, which sees every lease committed before. Whether the seat was written."""
-    sets = "record_id = %s, lease_expires_at = %s, updated_at = %s"
-    params = [record_id, lease_expires_at, now]
+    sets = "record_id = %(record)s, lease_expires_at = %(lease_expires_at)s, updated_at = %(now)s"
+    params = {
+        "record": record_id,
+        "lease_expires_at": lease_expires_at,
+        "now": now,
+        "seat": seat_id,
+    }
     if mark is not None:
-        sets += ", mark = %s"
-        params.append(_MARK.get_db_prep_value(mark, connection))
-    sql = f"UPDATE {QUEUES} SET {sets} WHERE id = %s"
-    params.append(seat_id)
+        sets += ", mark = %(mark)s"
+        params["mark"] = _MARK.get_db_prep_value(mark, connection)
+    sql = f"UPDATE {QUEUES} SET {sets} WHERE id = %(seat)s"
     if room is not None:
         room_sql, room_params = room
-        sql += f" AND EXISTS (SELECT 1 FROM {RECORDS} r WHERE r.id = %s{room_sql})"
-        params += [record_id, *room_params]
+        sql += f" AND EXISTS (SELECT 1 FROM {RECORDS} r WHERE r.id = %(record)s{room_sql})"
+        params = _merged(params, room_params)
     with hot_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount == 1
 
 
 class Asker:
-    """The conditions shared by one annotator's queries at one moment."""
+    """The conditions shared by one annotator's queries at one moment, bound by name."""
 
     def __init__(self, *, dataset_id, user_id, now: datetime, min_submitted: int):
-        self.dataset_id = dataset_id
-        self.user_id = user_id
-        self.now = now
-        self.min_submitted = min_submitted
+        self.params = {
+            "dataset": dataset_id,
+            "user": user_id,
+            "now": now,
+            "min_submitted": min_submitted,
+            **_STATUSES,
+        }
 
-    def _not_answered(self) -> tuple[str, list]:
+    def _not_answered(self) -> str:
         probe = _PER_ROW_PROBE
         return (
             f" AND NOT EXISTS (SELECT 1 FROM {RESPONSES} a"
-            f" WHERE a.record_id = r.id AND a.user_id = %s{probe})"
+            f" WHERE a.record_id = r.id AND a.user_id = %(user)s{probe})"
             f" AND NOT EXISTS (SELECT 1 FROM {SKIPS} s"
-            f" WHERE s.record_id = r.id AND s.user_id = %s{probe})",
-            [self.user_id, self.user_id],
+            f" WHERE s.record_id = r.id AND s.user_id = %(user)s{probe})"
         )
 
-    def _not_finished(self) -> tuple[str, list]:
+    def _not_finished(self) -> str:
         return (
             f" AND NOT EXISTS (SELECT 1 FROM {RESPONSES} a WHERE a.record_id = r.id"
-            " AND a.user_id = %s AND a.status IN (%s, %s))",
-            [self.user_id, _SUBMITTED, _DISCARDED],
+            " AND a.user_id = %(user)s AND a.status IN (%(submitted)s, %(discarded)s))"
         )
 
-    def room(self) -> tuple[str, list]:
+    def room(self) -> tuple[str, dict]:
         """Submitted responses plus other annotators' live leases stay below min_submitted.
 
         A lease stops counting once its holder submitted (then the response counts) or
@@ -202,38 +228,48 @@ class Asker:
         """
         return (
             f" AND ((SELECT COUNT(*) FROM {RESPONSES} c"
-            " WHERE c.record_id = r.id AND c.status = %s)"
+            " WHERE c.record_id = r.id AND c.status = %(submitted)s)"
             f" + (SELECT COUNT(*) FROM {QUEUES} q WHERE q.record_id = r.id"
-            " AND q.lease_expires_at > %s AND q.user_id <> %s"
+            " AND q.lease_expires_at > %(now)s AND q.user_id <> %(user)s"
             f" AND NOT EXISTS (SELECT 1 FROM {RESPONSES} d WHERE d.record_id = q.record_id"
-            " AND d.user_id = q.user_id AND d.status IN (%s, %s)))) < %s",
-            [_SUBMITTED, self.now, self.user_id, _SUBMITTED, _DISCARDED, self.min_submitted],
+            " AND d.user_id = q.user_id AND d.status IN (%(submitted)s, %(discarded)s))))"
+            " < %(min_submitted)s",
+            self.params,
         )
 
-    def _segment_from(self, segment: Segment, key, inclusive: bool) -> tuple[str, list]:
+    def _segment_from(self, segment: Segment, key, inclusive: bool) -> str:
+        """FROM … WHERE for the records of `segment` the annotator owes, from `key` on
+        (its parts bound as `key0`, `key1`…, see `_key_params`)."""
         sql = (
             f" FROM {RECORDS} r {segment.join}"
-            f" WHERE r.dataset_id = %s AND {_IS_PENDING} {segment.where}"
+            f" WHERE r.dataset_id = %(dataset)s AND {_IS_PENDING} {segment.where}"
+            f"{self._not_answered()}"
         )
-        params = [*segment.join_params, self.dataset_id, *segment.where_params]
-        not_answered, more = self._not_answered()
-        sql, params = sql + not_answered, params + more
         if key is not None:
-            parts = [f.to_python(v) for f, v in zip(segment.key_fields, key, strict=True)]
-            placeholders = ", ".join(["%s"] * len(parts))
+            placeholders = ", ".join(f"%(key{i})s" for i in range(len(segment.key_fields)))
             operator = ">=" if inclusive else ">"
             sql += f" AND ({', '.join(segment.keys)}) {operator} ({placeholders})"
-            params += parts
-        return sql, params
+        return sql
+
+    def _segment_params(self, segment: Segment, key) -> dict:
+        """What a statement over `segment` from `key` binds."""
+        params = _merged(self.params, segment.params)
+        if key is not None:
+            parts = zip(segment.key_fields, key, strict=True)
+            params.update({f"key{i}": f.to_python(v) for i, (f, v) in enumerate(parts)})
+        return params
 
     def first_owed_key(self, segment: Segment, key) -> list | None:
         """The order key of the first record of `segment` from `key` on that this annotator
         has neither answered nor skipped, whether or not it has room. One query."""
-        body, params = self._segment_from(segment, key, inclusive=True)
+        body = self._segment_from(segment, key, inclusive=True)
         names = ", ".join(f"{sql} AS qk{i}" for i, sql in enumerate(segment.keys))
         order = ", ".join(segment.keys)
         with hot_cursor() as cursor:
-            cursor.execute(f"SELECT {names}{body} ORDER BY {order} LIMIT 1", params)
+            cursor.execute(
+                f"SELECT {names}{body} ORDER BY {order} LIMIT 1",
+                self._segment_params(segment, key),
+            )
             row = cursor.fetchone()
         if row is None:
             return None
@@ -246,75 +282,65 @@ class Asker:
         (`with_room`) that has room. One query; the record carries its key as `qk0…` and,
         `with_mark`, the key of the first record they owe from `key` on (room or not) as
         `mk0…` — what `first_owed_key` would answer, without a query of its own."""
-        body, params = self._segment_from(segment, key, inclusive=inclusive)
+        body = self._segment_from(segment, key, inclusive=inclusive)
         if with_room:
-            room, more = self.room()
-            body, params = body + room, params + more
+            body += self.room()[0]
         order = ", ".join(segment.keys)
         names = ", ".join(f"{sql} AS qk{i}" for i, sql in enumerate(segment.keys))
         if with_mark:
-            owed, owed_params = self._segment_from(segment, key, inclusive=True)
-            marks = [
-                f"(SELECT {sql}{owed} ORDER BY {order} LIMIT 1) AS mk{i}"
+            owed = self._segment_from(segment, key, inclusive=True)
+            names += "".join(
+                f", (SELECT {sql}{owed} ORDER BY {order} LIMIT 1) AS mk{i}"
                 for i, sql in enumerate(segment.keys)
-            ]
-            names += ", " + ", ".join(marks)
-            params = owed_params * len(marks) + params
+            )
         sql = f"SELECT {_COLUMNS}, {names}{body} ORDER BY {order} LIMIT 1{_LOCK}"
-        return _first_record(sql, params)
+        return _first_record(sql, self._segment_params(segment, key))
 
-    def _draft(self) -> tuple[str, list]:
+    def _draft(self) -> str:
         """The annotator's draft on the earliest record, skipped ones aside."""
-        sql = (
+        return (
             f"SELECT {_COLUMNS}, 0 AS pick FROM {RECORDS} r JOIN {RESPONSES} a"
-            " ON a.record_id = r.id AND a.user_id = %s AND a.status = %s WHERE r.dataset_id = %s"
-            f" AND NOT EXISTS (SELECT 1 FROM {SKIPS} s WHERE s.record_id = r.id AND s.user_id = %s)"
+            " ON a.record_id = r.id AND a.user_id = %(user)s AND a.status = %(draft)s"
+            " WHERE r.dataset_id = %(dataset)s"
+            f" AND NOT EXISTS (SELECT 1 FROM {SKIPS} s"
+            " WHERE s.record_id = r.id AND s.user_id = %(user)s)"
             " ORDER BY r.inserted_at, r.id LIMIT 1"
         )
-        return sql, [self.user_id, _DRAFT, self.dataset_id, self.user_id]
 
-    def _assigned_join(self, assigned: bool) -> tuple[str, list]:
+    def _assigned_join(self, assigned: bool) -> str:
         if not assigned:
-            return "", []
-        return (
-            f" JOIN {ASSIGNMENTS} g ON g.record_id = r.id AND g.user_id = %s",
-            [self.user_id],
-        )
+            return ""
+        return f" JOIN {ASSIGNMENTS} g ON g.record_id = r.id AND g.user_id = %(user)s"
 
-    def _held(self, record_id, *, assigned: bool) -> tuple[str, list]:
-        """The record on lease, if still pending, unfinished (and still assigned)."""
-        join, params = self._assigned_join(assigned)
-        not_finished, more = self._not_finished()
-        sql = (
-            f"SELECT {_COLUMNS}, 1 AS pick FROM {RECORDS} r{join}"
-            f" WHERE r.id = %s AND r.dataset_id = %s AND {_IS_PENDING}{not_finished}"
+    def _held(self, *, assigned: bool) -> str:
+        """The record on lease (`%(held)s`), if still pending, unfinished (and still
+        assigned)."""
+        return (
+            f"SELECT {_COLUMNS}, 1 AS pick FROM {RECORDS} r{self._assigned_join(assigned)}"
+            f" WHERE r.id = %(held)s AND r.dataset_id = %(dataset)s AND {_IS_PENDING}"
+            f"{self._not_finished()}"
         )
-        return sql, [*params, record_id, self.dataset_id, *more]
 
     def draft_or_held(self, held_id, *, assigned: bool) -> Record | None:
         """The annotator's first draft, else the record they hold (`held_id`, if any). One
         query: drafts come first."""
-        sql, params = self._draft()
-        if held_id is not None:
-            held, more = self._held(held_id, assigned=assigned)
-            sql = f"SELECT * FROM ({sql}) d UNION ALL {held} ORDER BY pick LIMIT 1"
-            params += more
-        return _first_record(sql, params)
+        sql = self._draft()
+        if held_id is None:
+            return _first_record(sql, self.params)
+        sql = f"SELECT * FROM ({sql}) d UNION ALL {self._held(assigned=assigned)}"
+        return _first_record(f"{sql} ORDER BY pick LIMIT 1", {**self.params, "held": held_id})
 
     def first_skipped(self, *, assigned: bool) -> Record | None:
         """Lock the record the annotator skipped longest ago that they may still take."""
-        join, params = self._assigned_join(assigned)
-        not_finished, more = self._not_finished()
         sql = (
             f"SELECT {_COLUMNS} FROM {RECORDS} r"
-            f" JOIN {SKIPS} s ON s.record_id = r.id AND s.user_id = %s{join}"
-            f" WHERE r.dataset_id = %s AND {_IS_PENDING}{not_finished}"
+            f" JOIN {SKIPS} s ON s.record_id = r.id AND s.user_id = %(user)s"
+            f"{self._assigned_join(assigned)}"
+            f" WHERE r.dataset_id = %(dataset)s AND {_IS_PENDING}{self._not_finished()}"
         )
-        params = [self.user_id, *params, self.dataset_id, *more]
         if not assigned:
-            room, extra = self.room()
-            sql, params = sql + room, params + extra
-        return _first_record(sql + f" ORDER BY s.skipped_at, r.id LIMIT 1{_LOCK}", params)
+            sql += self.room()[0]
+        return _first_record(sql + f" ORDER BY s.skipped_at, r.id LIMIT 1{_LOCK}", self.params)
 
 
 def _json(value):

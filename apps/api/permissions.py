@@ -1,8 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from apps.accounts.models import Role
-
 
 def _describing(request) -> bool:
     # OPTIONS only describes the endpoint (apps.api.metadata): any signed-in user may ask.
@@ -25,4 +23,4 @@ class IsOwnerOrAdmin(BasePermission):
         if _describing(request):
             return True
         user = request.user
-        return bool(user and user.is_authenticated and user.role in (Role.OWNER, Role.ADMIN))
+        return bool(user and user.is_authenticated and user.is_manager)

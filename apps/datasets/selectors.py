@@ -12,14 +12,14 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import User
 from apps.core.errors import Loc, ValidationFailed
 from apps.datasets.models import Dataset, MetadataProperty
 
 
 def sees_hidden_metadata(user: User) -> bool:
     """Owners and admins see every metadata property; annotators only the visible ones."""
-    return user.role in (Role.OWNER, Role.ADMIN)
+    return user.is_manager
 
 
 def visible_metadata_properties(

@@ -114,11 +114,11 @@ class RecordsLayout:
                 ]
             else:
                 columns += [Column(f"{name}.{user}", arrow, is_json) for user in self.annotators]
-            tip, tip_score, tip_agent = _suggestion_keys(name)
+            suggested_key, score_key, agent_key = _suggestion_keys(name)
             columns += [
-                Column(tip, arrow, is_json),
-                Column(tip_score, FLOATS if kind in LIST_VALUED else FLOAT),
-                Column(tip_agent, STRING),
+                Column(suggested_key, arrow, is_json),
+                Column(score_key, FLOATS if kind in LIST_VALUED else FLOAT),
+                Column(agent_key, STRING),
             ]
         return columns
 
@@ -144,7 +144,9 @@ class RecordsLayout:
         lists = self.layout == "lists"
         if lists:
             answered = self._answers_by_question(responses)
-        for index, (name, kind, reshape, scalar, keys, tips) in enumerate(self._question_keys):
+        for index, (name, kind, reshape, scalar, keys, suggestion_keys) in enumerate(
+            self._question_keys
+        ):
             if lists:
                 values, users, statuses = answered[index]
                 if reshape:
@@ -156,16 +158,16 @@ class RecordsLayout:
                 for answer in responses:
                     if answer.status == ResponseStatus.SUBMITTED:
                         row[f"{name}.{answer.username}"] = _plain(kind, answer.value(name))
-            tip, tip_score, tip_agent = tips
+            suggested_key, score_key, agent_key = suggestion_keys
             suggestion = suggestions.get(name)
             if suggestion is None:
-                row[tip] = row[tip_score] = row[tip_agent] = None
+                row[suggested_key] = row[score_key] = row[agent_key] = None
             else:
                 value, score = suggestion.value, suggestion.score
-                row[tip] = _plain(kind, value) if reshape else value
+                row[suggested_key] = _plain(kind, value) if reshape else value
                 fast = scalar and score.__class__ is float
-                row[tip_score] = score if fast else _score(kind, score, value)
-                row[tip_agent] = suggestion.agent
+                row[score_key] = score if fast else _score(kind, score, value)
+                row[agent_key] = suggestion.agent
         return [row]
 
 

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.models import User
-from apps.core.errors import ValidationFailed
 from apps.datasets.models import Dataset
 from apps.datasets.schema import DatasetSchema
 from apps.exports import source, writers
@@ -42,7 +41,7 @@ def export_dir() -> Path:
     return Path(settings.LOAM_EXPORT_DIR)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Export:
     dataset: Dataset
     format: str
@@ -116,20 +115,26 @@ def prepare_export(
         opts.problems.raise_if_any()
         annotators = source.annotator_names(dataset) if layout == "wide" else ()
         records = RecordsLayout(schema, layout=layout, annotators=annotators)
-        return Export(dataset, format, task, records.columns, records.rows, None, True, chunk_size)
-    try:
-        plan = build_task(schema, task, opts)
-    except ValidationFailed as error:
-        raise error from None
+        return Export(
+            dataset=dataset,
+            format=format,
+            task=task,
+            columns=records.columns,
+            rows=records.rows,
+            response_statuses=None,  # every response, whatever its status
+            with_suggestions=True,
+            chunk_size=chunk_size,
+        )
+    plan = build_task(schema, task, opts)
     return Export(
-        dataset,
-        format,
-        task,
-        plan.columns,
-        plan.rows,
-        [ResponseStatus.SUBMITTED],
-        False,
-        chunk_size,
+        dataset=dataset,
+        format=format,
+        task=task,
+        columns=plan.columns,
+        rows=plan.rows,
+        response_statuses=[ResponseStatus.SUBMITTED],
+        with_suggestions=False,
+        chunk_size=chunk_size,
     )
 
 

@@ -15,11 +15,19 @@ import orjson
 from django.db import connection
 from psycopg import ClientCursor
 
-from apps.datasets.models import Dataset
-from apps.records.models import Record
+from apps.accounts.models import User
+from apps.core.db import client_binding_cursor, separate_connection
+from apps.datasets.models import Dataset, Question
+from apps.records.models import Record, Suggestion
 from apps.responses.models import Response, ResponseStatus
 
 DEFAULT_CHUNK_SIZE = 1000
+
+USERS = User._meta.db_table
+QUESTIONS = Question._meta.db_table
+RECORDS = Record._meta.db_table
+SUGGESTIONS = Suggestion._meta.db_table
+RESPONSES = Response._meta.db_table
 
 
 @dataclass(slots=True)
@@ -98,27 +106,27 @@ _DOCUMENT = f"""
         r.id, r.external_id, r.fields, r.metadata, r.status,
         {_ISO.format("r.inserted_at")}, {_ISO.format("r.updated_at")},
         (SELECT json_agg(json_build_array(
-             a.inserted_at, a.id, (SELECT u.username FROM accounts_user u WHERE u.id = a.user_id),
+             a.inserted_at, a.id, (SELECT u.username FROM {USERS} u WHERE u.id = a.user_id),
              a."values", a.status, a.active_seconds))
-         FROM responses_response a WHERE a.record_id = r.id {{status_filter}}),
+         FROM {RESPONSES} a WHERE a.record_id = r.id {{status_filter}}),
         {{suggestions}}
     )
 """
-_DOCUMENT_SUGGESTIONS = """
+_DOCUMENT_SUGGESTIONS = f"""
         (SELECT json_agg(json_build_array(
-             (SELECT q.name FROM datasets_question q WHERE q.id = s.question_id),
+             (SELECT q.name FROM {QUESTIONS} q WHERE q.id = s.question_id),
              s.value, s.score, s.agent, s.type))
-         FROM records_suggestion s WHERE s.record_id = r.id)
+         FROM {SUGGESTIONS} s WHERE s.record_id = r.id)
 """
 # The first record of every chunk, in export order, then the dataset's last record.
-_CHUNK_STARTS_SQL = """
+_CHUNK_STARTS_SQL = f"""
     SELECT inserted_at, id FROM (
         SELECT inserted_at, id, row_number() OVER (ORDER BY inserted_at, id) AS n
-        FROM records_record WHERE dataset_id = %s
+        FROM {RECORDS} WHERE dataset_id = %s
     ) numbered WHERE n %% %s = 1 ORDER BY n
 """
-_LAST_RECORD_SQL = """
-    SELECT inserted_at, id FROM records_record WHERE dataset_id = %s
+_LAST_RECORD_SQL = f"""
+    SELECT inserted_at, id FROM {RECORDS} WHERE dataset_id = %s
     ORDER BY inserted_at DESC, id DESC LIMIT 1
 """
 # One row per chunk: a JSON array of its records' documents. A chunk runs from its first
@@ -132,7 +140,7 @@ _LAST_RECORD_SQL = """
 _CHUNKS_SQL = f"""
     SELECT (SELECT json_agg(document) FROM (
                 SELECT {_DOCUMENT} AS document
-                FROM records_record r
+                FROM {RECORDS} r
                 WHERE r.dataset_id = %s AND (r.inserted_at, r.id) >= (c.first_at, c.first_id)
                   AND (r.inserted_at, r.id) < (c.next_at, c.next_id)
                 ORDER BY r.inserted_at, r.id LIMIT %s
@@ -171,27 +179,22 @@ def _documents(dataset, chunk_size: int, statuses, with_suggestions: bool) -> It
     copy_sql = f"COPY ({chunks_sql}) TO STDOUT ({_RAW_LINES})"
     head = [statuses] if statuses is not None else []
     if connection.in_atomic_block:
-        connection.ensure_connection()
         # Wrapped like Django's own cursors, so its query log counts these statements too.
-        raw = ClientCursor(connection.connection)
-        with connection._prepare_cursor(raw) as cursor:
+        raw, wrapped = client_binding_cursor()
+        with wrapped as cursor:
             for bounds in _chunk_bounds(cursor, dataset, chunk_size, _SHARED_CONNECTION_CHUNKS):
                 statement = raw.mogrify(copy_sql, [*head, dataset.pk, *bounds])
                 with cursor.copy(statement) as copy:
                     lines = [bytes(line) for line in copy]
                 yield from _chunks(lines, chunk_size)
         return
-    own = connection.get_new_connection(connection.get_connection_params())
-    try:
-        # COPY takes no bound parameters: a client-side binding cursor merges them in.
-        with ClientCursor(own) as cursor:
-            # JIT compiling this one long query costs more than it saves.
-            cursor.execute("SET LOCAL jit = off")
-            for bounds in _chunk_bounds(cursor, dataset, chunk_size, None):
-                with cursor.copy(copy_sql, [*head, dataset.pk, *bounds]) as copy:
-                    yield from _chunks(copy, chunk_size)
-    finally:
-        own.close()
+    # COPY takes no bound parameters: a client-side binding cursor merges them in.
+    with separate_connection() as own, ClientCursor(own) as cursor:
+        # JIT compiling this one long query costs more than it saves.
+        cursor.execute("SET LOCAL jit = off")
+        for bounds in _chunk_bounds(cursor, dataset, chunk_size, None):
+            with cursor.copy(copy_sql, [*head, dataset.pk, *bounds]) as copy:
+                yield from _chunks(copy, chunk_size)
 
 
 def _chunk_bounds(cursor, dataset, chunk_size: int, per_copy: int | None) -> Iterator[list]:
@@ -244,7 +247,7 @@ def _in_order(items: list[Item]) -> list[Item]:
 
 
 def _item(document: list) -> Item:
-    pk, external_id, fields, metadata, status, inserted, updated, answers, tips = document
+    pk, external_id, fields, metadata, status, inserted, updated, answers, suggestions = document
     if answers is None:
         answers = []
     elif len(answers) > 1:
@@ -261,7 +264,12 @@ def _item(document: list) -> Item:
             Answer(user, values or {}, state, seconds)
             for _at, _id, user, values, state, seconds in answers
         ],
-        {tip[0]: SuggestionRow(*tip[1:]) for tip in tips} if tips else {},
+        {
+            question: SuggestionRow(value, score, agent, kind)
+            for question, value, score, agent, kind in suggestions
+        }
+        if suggestions
+        else {},
     )
 
 

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ValidationFailed
+from apps.datasets.access import access_dataset
 from apps.exports import services
 from apps.exports.dashboard import dashboard_context
 from apps.exports.training import TASKS
 from apps.exports.writers import FORMATS
-from apps.workspaces.access import access_dataset
 
 
 @login_required

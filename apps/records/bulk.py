@@ -8,6 +8,11 @@ than in COPY, and an `update_conflicts` bulk_create or a `bulk_update` builds th
 placeholders (a CASE per row for bulk_update) through per-value field adapters. Here JSON
 is encoded once per value with orjson, and upserts and updates pass one array per column to
 unnest(), so the SQL text is the same whatever the number of rows.
+
+Query counts: each function runs one statement whatever the number of rows. `upsert_rows`
+and `update_rows` go through Django's cursor, so its query log (and
+`django_assert_num_queries`) counts them; `insert_rows`' COPY runs on psycopg's own cursor,
+which the query log does not see: a query-count test counts no statement for it.
 """
 
 from collections.abc import Iterable, Iterator, Sequence

@@ -4,6 +4,7 @@ index instead of every record of the dataset (the search builds exactly this exp
 
 from django.db import connection
 
+from apps.records.models import Record
 from apps.records.vector_index import run_deferred_checks
 
 
@@ -16,7 +17,7 @@ def create_index(prop) -> None:
         run_deferred_checks(cursor)
         # Not CONCURRENTLY: inside the request's transaction, as the property itself.
         cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {index_name(prop)} ON records_record "
+            f"CREATE INDEX IF NOT EXISTS {index_name(prop)} ON {Record._meta.db_table} "
             "((metadata -> %s)) WHERE dataset_id = %s",
             [prop.name, prop.dataset_id],
         )

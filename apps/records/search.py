@@ -73,7 +73,7 @@ def _json_terms_q(path: str, values: list) -> Q:
     return q
 
 
-def _range_q(path: str, ge, le, *, numeric: bool) -> Q:
+def _range_q(path: str, ge, le) -> Q:
     q = Q()
     if ge is not None:
         q &= Q(**{f"{path}__gte": ge})
@@ -128,9 +128,7 @@ def list_queryset(
                     ) from None
                 if not isinstance(bounds, dict):
                     raise _fail(("query", "metadata"), _("Malformed range %(r)r.") % {"r": spec})
-                where &= _range_q(
-                    f"metadata__{name}", bounds.get("ge"), bounds.get("le"), numeric=True
-                )
+                where &= _range_q(f"metadata__{name}", bounds.get("ge"), bounds.get("le"))
             else:
                 where &= _json_terms_q(f"metadata__{name}", spec.split(","))
     ordering = _list_ordering(sort_by, visibility)
@@ -188,7 +186,7 @@ def _scope_q(scope, flt: dict, schema: DatasetSchema, loc: tuple, *, user) -> Q:
     def match(path: str, *, json: bool) -> Q:
         if kind == "terms":
             return _json_terms_q(path, values) if json else Q(**{f"{path}__in": values})
-        return _range_q(path, ge, le, numeric=True)
+        return _range_q(path, ge, le)
 
     if entity == "record":
         prop = scope.get("property")

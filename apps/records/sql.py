@@ -4,10 +4,11 @@ psycopg binds UUIDs and aware datetimes as they are, so parameters need no prepa
 """
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import connection
-from django.db.backends.postgresql.base import ServerBindingCursor
+
+from apps.core.db import server_binding_cursor
 
 
 def in_ids(column: str, ids: Sequence[uuid.UUID]) -> tuple[str, list]:
@@ -31,16 +32,16 @@ def hot_cursor():
     short statements. Django's other queries keep client-side binding: bulk statements,
     whose shapes vary, ran twice as slowly with it. Wrapped like Django's own cursors
     (query log, error translation)."""
-    connection.ensure_connection()
-    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+    return server_binding_cursor()
 
 
-def rows_as(model, sql: str, params: Iterable) -> list:
+def rows_as(model, sql: str, params: Mapping | Iterable) -> list:
     """Instances of `model` from the rows of a hand-written query: its columns named as the
     model's, any others set as attributes as they come. What `Model.objects.raw` does,
-    without its per-query setup, which costs more than these short queries."""
+    without its per-query setup, which costs more than these short queries. `params` is a
+    dict for named placeholders (`%(name)s`), else a sequence for `%s`."""
     with hot_cursor() as cursor:
-        cursor.execute(sql, list(params))
+        cursor.execute(sql, params if isinstance(params, Mapping) else list(params))
         rows = cursor.fetchall()
         names = tuple(column[0] for column in cursor.description)
     return [build(model, names, row) for row in rows]

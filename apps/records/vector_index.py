@@ -8,6 +8,7 @@ similarity queries use that same expression and predicate (apps/records/similari
 from django.db import connection
 
 from apps.records import pgvector
+from apps.records.models import Vector
 
 # pgvector's HNSW index holds `vector` values of up to 2,000 dimensions.
 MAX_INDEXED_DIMENSIONS = 2000
@@ -29,7 +30,7 @@ def create_index(settings) -> None:
     with connection.cursor() as cursor:
         run_deferred_checks(cursor)
         cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {index_name(settings)} ON records_vector "
+            f"CREATE INDEX IF NOT EXISTS {index_name(settings)} ON {Vector._meta.db_table} "
             f"USING hnsw ({vector_expression('value', settings.dimensions)} "
             # ef_construction 128, not pgvector's 64: on clustered vectors (200k x 384,
             # bench/search.py) 64 left clusters the graph search never reached (recall@10

@@ -1,95 +1,66 @@
-"""Tenant-scoped accessors: the only way any face turns an id into an object.
+"""Tenant-scoped accessors for workspaces, and the rule every app's accessors share.
 
-The workspace filter is part of the query, so a missing object and someone else's object
-look the same (NotFound). A member whose role is too weak for the action gets
-PermissionDenied. Owners see everything.
+"Owner, or admin of this workspace" is two halves: the workspace is one of the caller's
+(`workspaces_for`: membership, or every workspace for an owner), filtered in the query so
+that a missing object and someone else's look the same (NotFound); and the caller's role
+manages (`User.is_manager`), else PermissionDenied. `check_need` is the role half for an
+object already found through the membership filter; `managed_workspaces_for` is both.
 """
 
-import uuid
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role, User
-from apps.datasets.models import Dataset
+from apps.accounts.models import User
+from apps.core.access import NotFound, as_uuid
 from apps.workspaces.models import Workspace
 
+# "view": any member; "annotate": a member, on a dataset open for annotation (published);
+# "manage": an owner, or an admin of the workspace.
 Need = Literal["view", "annotate", "manage"]
 
-
-class NotFound(Http404):
-    pass
+__all__ = [
+    "Need",
+    "NotFound",
+    "access_workspace",
+    "as_uuid",
+    "check_need",
+    "managed_workspaces_for",
+    "workspaces_for",
+]
 
 
 def workspaces_for(user: User) -> QuerySet[Workspace]:
     """Workspaces `user` belongs to (all of them for an owner)."""
     if not user.is_authenticated or not user.is_active:
         return Workspace.objects.none()
-    if user.role == Role.OWNER:
+    if user.is_owner:
         return Workspace.objects.all()
     return Workspace.objects.filter(memberships__user=user)
 
 
 def managed_workspaces_for(user: User) -> QuerySet[Workspace]:
     """Workspaces whose settings and data `user` may change (owners: all; admins: theirs)."""
-    if user.is_authenticated and user.role in (Role.OWNER, Role.ADMIN):
+    if user.is_authenticated and user.is_manager:
         return workspaces_for(user)
     return Workspace.objects.none()
 
 
-def datasets_for(user: User) -> QuerySet[Dataset]:
-    if not user.is_authenticated or not user.is_active:
-        return Dataset.objects.none()
-    if user.role == Role.OWNER:
-        return Dataset.objects.all()
-    return Dataset.objects.filter(workspace__memberships__user=user)
+def check_need(user: User, need: Need, message=None) -> None:
+    """The role half of the rule, for an object found through `workspaces_for`'s filter.
 
-
-def _check_need(user: User, need: Need) -> None:
-    if need == "manage" and user.role not in (Role.OWNER, Role.ADMIN):
-        raise PermissionDenied(_("Only owners and admins can change this."))
-
-
-def as_uuid(value) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(_("Not found.")) from None
+    `annotate` asks no more of the role than `view` (every member annotates); what it adds
+    is the dataset's, checked by `apps.datasets.access`.
+    """
+    if need == "manage" and not user.is_manager:
+        raise PermissionDenied(message or _("Only owners and admins can change this."))
 
 
 def access_workspace(user: User, workspace_id, *, need: Need = "view") -> Workspace:
     workspace = workspaces_for(user).filter(pk=as_uuid(workspace_id)).first()
     if workspace is None:
         raise NotFound(_("Workspace not found."))
-    _check_need(user, need)
+    check_need(user, need)
     return workspace
-
-
-def access_dataset(user: User, dataset_id, *, need: Need = "view") -> Dataset:
-    dataset = datasets_for(user).select_related("workspace").filter(pk=as_uuid(dataset_id)).first()
-    if dataset is None:
-        raise NotFound(_("Dataset not found."))
-    _check_need(user, need)
-    return dataset
-
-
-def access_dataset_child(user: User, model, child_id, *, need: Need = "view"):
-    """A field, question, metadata property or vector settings of a dataset `user` can see.
-
-    Scoped in the query like `access_dataset`: a missing child and another tenant's child
-    are both NotFound.
-    """
-    child = (
-        model.objects.select_related("dataset__workspace")
-        .filter(pk=as_uuid(child_id), dataset__in=datasets_for(user))
-        .first()
-    )
-    if child is None:
-        raise NotFound(_("Not found."))
-    _check_need(user, need)
-    return child

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import User
 from apps.workspaces.access import managed_workspaces_for
 from apps.workspaces.models import Workspace, WorkspaceMember
 
@@ -22,11 +22,11 @@ _PARENT_FIELDS = ("workspace", "dataset", "record")
 
 def is_manager(user) -> bool:
     """Owners and admins may use the admin; annotators and inactive users may not."""
-    return bool(user.is_authenticated and user.is_active and user.role in (Role.OWNER, Role.ADMIN))
+    return bool(user.is_authenticated and user.is_active and user.is_manager)
 
 
 def is_owner(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role == Role.OWNER)
+    return bool(user.is_authenticated and user.is_active and user.is_owner)
 
 
 def workspace_path(model: type[Model]) -> str | None:

@@ -70,6 +70,6 @@ def add_member(*, workspace: Workspace, user: User) -> WorkspaceMember:
 def remove_member(*, workspace: Workspace, user: User) -> None:
     deleted, _count = WorkspaceMember.objects.filter(workspace=workspace, user=user).delete()
     if not deleted:
-        from apps.workspaces.access import NotFound
+        from apps.core.access import NotFound
 
         raise NotFound(_("This user is not a member of the workspace."))

@@ -90,5 +90,5 @@ def test_hidden_metadata_is_left_out_of_the_record(world, api, make_dataset):
             }
         ],
     )
-    # (Owners and admins see it through GET /api/v1/records/{id}: tests/api.)
+    # (Owners and admins see it through GET /api/v1/records/{id}: tests/records/test_api.py.)
     assert _next(api, world.ann1, dataset).json()["item"]["metadata"] == {"src": "web"}

@@ -17,53 +17,16 @@ from apps.records.models import Suggestion
 from apps.records.services import create_records
 from apps.responses import services as response_services
 from tests.conftest import database_has_pgvector, vector_settings
+from tests.worlds import ALL_TYPES_FIELDS, ALL_TYPES_QUESTIONS
 
+# The shared every-type settings, plus a custom field.
 FIELDS = [
-    {"name": "text", "settings": {"type": "text", "use_markdown": True}},
-    {"name": "chat", "required": False, "settings": {"type": "chat"}},
-    {"name": "picture", "required": False, "settings": {"type": "image"}},
+    *ALL_TYPES_FIELDS,
     {
         "name": "card",
         "required": False,
         "settings": {"type": "custom", "template": "<p>{{record.fields.card.title}}</p>"},
     },
-]
-QUESTIONS = [
-    {
-        "name": "rating",
-        "required": True,
-        "settings": {"type": "rating", "options": [{"value": v} for v in (1, 2, 3)]},
-    },
-    {
-        "name": "label",
-        "required": False,
-        "settings": {
-            "type": "label_selection",
-            "options": [{"value": "good", "text": "Good"}, {"value": "bad", "text": "Bad"}],
-        },
-    },
-    {
-        "name": "topics",
-        "required": False,
-        "settings": {
-            "type": "multi_label_selection",
-            "options": [{"value": v, "text": v.upper()} for v in ("a", "b", "c")],
-        },
-    },
-    {
-        "name": "order",
-        "required": False,
-        "settings": {
-            "type": "ranking",
-            "options": [{"value": "x", "text": "X"}, {"value": "y", "text": "Y"}],
-        },
-    },
-    {
-        "name": "ents",
-        "required": False,
-        "settings": {"type": "span", "field": "text", "options": [{"value": "PER", "text": "P"}]},
-    },
-    {"name": "note", "required": False, "settings": {"type": "text", "use_markdown": False}},
 ]
 METADATA = [
     {"name": "split", "settings": {"type": "terms", "values": ["train", "test"]}},
@@ -102,7 +65,7 @@ def _every_type_dataset(workspace, name: str, *, publish: bool):
     dataset = dataset_services.create_dataset(workspace=workspace, name=name, guidelines="Be fair.")
     for spec in FIELDS:
         dataset_services.add_field(dataset=dataset, **spec)
-    for spec in QUESTIONS:
+    for spec in ALL_TYPES_QUESTIONS:
         dataset_services.add_question(dataset=dataset, **spec)
     for spec in METADATA:
         dataset_services.add_metadata_property(dataset=dataset, **spec)

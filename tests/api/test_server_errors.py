@@ -6,7 +6,7 @@ import uuid
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from tests.api.test_search import ds, search  # noqa: F401  (the search dataset fixture)
+from tests.records.test_api_search import ds, search  # noqa: F401  (the search dataset fixture)
 
 pytestmark = pytest.mark.django_db
 

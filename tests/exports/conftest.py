@@ -4,7 +4,6 @@ import pytest
 
 from apps.records import services as record_services
 from apps.responses import services as response_services
-from tests.api.conftest import api  # noqa: F401  (the api(user) client fixture)
 
 
 @pytest.fixture(autouse=True)

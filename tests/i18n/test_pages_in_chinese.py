@@ -7,7 +7,7 @@ from django.urls import reverse
 from apps.accounts import services as accounts
 from apps.records.services import create_records
 from tests.i18n.english import english_words, visible_text
-from tests.web.conftest import ALL_TYPES_FIELDS, ALL_TYPES_QUESTIONS
+from tests.worlds import ALL_TYPES_FIELDS, ALL_TYPES_QUESTIONS
 
 
 @pytest.fixture

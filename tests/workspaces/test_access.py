@@ -3,7 +3,9 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from apps.workspaces.access import NotFound, access_dataset, access_workspace, datasets_for
+from apps.core.access import NotFound
+from apps.datasets.access import access_dataset, datasets_for
+from apps.workspaces.access import access_workspace
 
 
 def test_members_see_only_their_workspaces_datasets(world, make_dataset):

@@ -1,13 +1,13 @@
 """Users and `me` (Argilla /api/v1), plus the legacy /api/me and /api/users of argilla-v1."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from apps.accounts import services
+from apps.accounts.access import access_user
 from apps.accounts.api.serializers import (
     LegacyUserSerializer,
     UserCreateSerializer,
@@ -17,7 +17,7 @@ from apps.accounts.api.serializers import (
 from apps.accounts.selectors import users_visible_to
 from apps.api.permissions import IsOwner, IsOwnerOrAdmin
 from apps.datasets.api.serializers import items_of
-from apps.workspaces.access import NotFound, as_uuid, workspaces_for
+from apps.workspaces.access import workspaces_for
 from apps.workspaces.api.serializers import WorkspaceSerializer
 
 # `{"items": [...]}` shapes for the schema; built once (one class per component name).
@@ -27,13 +27,6 @@ WorkspaceListSerializer = items_of(WorkspaceSerializer)
 
 def _items(serializer_class, objects, **context):
     return {"items": serializer_class(objects, many=True, context=context).data}
-
-
-def access_user(caller, user_id):
-    user = users_visible_to(caller).filter(pk=as_uuid(user_id)).first()
-    if user is None:
-        raise NotFound(_("User not found."))
-    return user
 
 
 class MeView(GenericAPIView):

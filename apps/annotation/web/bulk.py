@@ -23,6 +23,7 @@ from apps.annotation.web.records_list import BULK_TYPES, filtered_records
 from apps.annotation.web.selectors import Layout
 from apps.core.errors import ValidationFailed
 from apps.datasets import question_types
+from apps.records.access import records_of
 from apps.records.models import Record
 from apps.responses.models import Response, ResponseStatus
 from apps.responses.services import BULK_ANSWER_LIMIT, bulk_answer
@@ -110,7 +111,7 @@ def _chosen_records(request, dataset, layout) -> list[Record]:
         return list(search.ordered()[: BULK_ANSWER_LIMIT + 1]) if not errors else []
     else:
         ids = _uuids(request.POST.getlist("ids"))
-    return list(Record.objects.filter(dataset=dataset, pk__in=ids[: BULK_ANSWER_LIMIT + 1]))
+    return records_of(dataset, ids[: BULK_ANSWER_LIMIT + 1])
 
 
 def _bulk_value(question, data):

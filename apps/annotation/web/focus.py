@@ -25,13 +25,14 @@ from apps.annotation.web.selectors import (
     Layout,
     my_response,
     progress_for,
-    record_of,
     suggestions_by_question,
 )
+from apps.core.access import NotFound
 from apps.core.errors import ValidationFailed
+from apps.datasets.access import access_dataset
+from apps.records.access import record_of
 from apps.responses.models import ResponseStatus
 from apps.responses.services import save_response
-from apps.workspaces.access import NotFound, access_dataset
 
 STATUS_FOR_ACTION = {
     "submit": ResponseStatus.SUBMITTED,
@@ -41,10 +42,8 @@ STATUS_FOR_ACTION = {
 
 
 def published_dataset(user, dataset_id):
-    dataset = access_dataset(user, dataset_id, need="annotate")
-    if not dataset.is_published:
-        raise NotFound(_("This dataset is not published yet."))
-    return dataset
+    """A dataset the caller may annotate: theirs and published, else NotFound."""
+    return access_dataset(user, dataset_id, need="annotate")
 
 
 def _panel_context(

@@ -15,8 +15,9 @@ from apps.accounts.models import ApiKey
 from apps.annotation.progress import datasets_progress
 from apps.annotation.web.selectors import my_progress_by_dataset
 from apps.core.errors import ValidationFailed
+from apps.datasets.access import datasets_for
 from apps.datasets.models import DatasetStatus
-from apps.workspaces.access import datasets_for, workspaces_for
+from apps.workspaces.access import workspaces_for
 
 
 @login_required

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.db.models import Count
-from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.annotation.progress import DatasetProgress, datasets_progress
@@ -13,7 +12,6 @@ from apps.datasets.models import Dataset, Field, MetadataProperty, Question
 from apps.datasets.selectors import metadata_properties_for
 from apps.records.models import Record, Suggestion
 from apps.responses.models import Response, ResponseStatus
-from apps.workspaces.access import NotFound, as_uuid
 
 
 @dataclass
@@ -73,14 +71,6 @@ class Layout:
             questions=list(Question.objects.filter(dataset=dataset)),
             visible_metadata=list(metadata_properties_for(user, dataset)),
         )
-
-
-def record_of(dataset: Dataset, record_id) -> Record:
-    """A record of an already access-checked dataset; other datasets' records are NotFound."""
-    record = Record.objects.filter(dataset=dataset, pk=as_uuid(record_id)).first()
-    if record is None:
-        raise NotFound(_("Record not found."))
-    return record
 
 
 def my_response(user: User, record: Record) -> Response | None:

@@ -13,10 +13,10 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from apps.datasets import services
+from apps.datasets.access import access_dataset, access_dataset_child
 from apps.datasets.api import serializers as s
 from apps.datasets.models import Field, MetadataProperty, Question, VectorSettings
 from apps.datasets.selectors import visible_metadata_properties
-from apps.workspaces.access import access_dataset, access_dataset_child
 
 
 class _DatasetSettingsView(GenericAPIView):

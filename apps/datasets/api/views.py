@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from apps.annotation.services import update_rules
 from apps.core.errors import ValidationFailed
 from apps.datasets import services
+from apps.datasets.access import access_dataset, datasets_for
 from apps.datasets.api import progress
 from apps.datasets.api.serializers import (
     DatasetCreateSerializer,
@@ -25,7 +26,7 @@ from apps.datasets.api.serializers import (
     UsersProgressSerializer,
     items_of,
 )
-from apps.workspaces.access import access_dataset, access_workspace, datasets_for
+from apps.workspaces.access import access_workspace
 
 DatasetListSerializer = items_of(DatasetSerializer)
 

@@ -13,6 +13,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from apps.core.access import NotFound
+from apps.datasets.access import access_dataset, access_dataset_child
 from apps.datasets.api.serializers import items_of
 from apps.exports import services
 from apps.exports.agreement import dataset_agreement
@@ -23,7 +25,6 @@ from apps.exports.api.serializers import (
 )
 from apps.exports.models import ExportJob
 from apps.exports.writers import CONTENT_TYPES
-from apps.workspaces.access import NotFound, access_dataset, access_dataset_child
 
 _TASK_OPTIONS = [
     OpenApiParameter(name, str, description=description)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role
 from apps.core.errors import ValidationFailed
 from apps.datasets.selectors import MetadataVisibility
 from apps.records.models import Record, Suggestion, Vector
@@ -69,9 +68,9 @@ def _both_vectors() -> ValidationFailed:
     )
 
 
-def sees_all_responses(user, dataset) -> bool:
+def sees_all_responses(user) -> bool:
     """Owners and admins see every response; annotators only their own."""
-    return user.role in (Role.OWNER, Role.ADMIN)
+    return user.is_manager
 
 
 def response_dict(r: Response) -> dict:
@@ -142,7 +141,7 @@ def render_records(
         for item in out:
             item["responses"] = []
         responses = Response.objects.filter(record_id__in=ids).order_by("inserted_at")
-        if own_only or not sees_all_responses(user, dataset):
+        if own_only or not sees_all_responses(user):
             responses = responses.filter(user=user)
         for r in responses:
             by_id[r.record_id]["responses"].append(response_dict(r))

@@ -5,18 +5,19 @@ Bulk bodies skip DRF serializers (too slow at 500 items): the shared validation 
 plain dicts inside the service, and answers are rendered by `render` with orjson.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.models import Role
+from apps.core.access import NotFound, as_uuid
 from apps.core.errors import ValidationFailed
+from apps.datasets.access import access_dataset
 from apps.datasets.schema import DatasetSchema
 from apps.datasets.selectors import MetadataVisibility
 from apps.records import services
+from apps.records.access import access_record, access_suggestion, records_of
 from apps.records.api import schema as oas
 from apps.records.api.render import (
     ALL,
@@ -29,32 +30,12 @@ from apps.records.api.render import (
 )
 from apps.records.models import Record, Suggestion
 from apps.records.search import list_queryset, search_records
-from apps.workspaces.access import NotFound, access_dataset, as_uuid, datasets_for
 
 MAX_PAGE = 1000
 # PostgreSQL's OFFSET is a bigint: past it a page is a 500, not an empty page.
 MAX_OFFSET = 2**62
 MAX_S1_ITEMS = 1000
 MAX_DELETE_IDS = 100
-
-
-def require_manage(user) -> None:
-    if user.role not in (Role.OWNER, Role.ADMIN):
-        raise PermissionDenied(_("Only owners and admins can change records."))
-
-
-def access_record(user, record_id, *, need: str = "view") -> Record:
-    """A record of a dataset `user` can see; someone else's record is a 404."""
-    record = (
-        Record.objects.filter(dataset__in=datasets_for(user), pk=as_uuid(record_id))
-        .select_related("dataset")
-        .first()
-    )
-    if record is None:
-        raise NotFound(_("Record not found."))
-    if need == "manage":
-        require_manage(user)
-    return record
 
 
 def _int_param(request, name: str, default: int, low: int, high: int | None) -> int:
@@ -111,8 +92,8 @@ def body_items(request, *, low: int, high: int) -> list:
     return items
 
 
-def _ordered(record_ids: list) -> list[Record]:
-    by_id = Record.objects.in_bulk(record_ids)
+def _ordered(dataset, record_ids: list) -> list[Record]:
+    by_id = {record.pk: record for record in records_of(dataset, record_ids)}
     return [by_id[pk] for pk in record_ids]
 
 
@@ -205,7 +186,7 @@ class DatasetRecordsBulkView(APIView):
         if result.new_rows is not None:
             rendered = render_written(result.new_rows, result.children)
         else:
-            records = _ordered(result.record_ids)
+            records = _ordered(dataset, result.record_ids)
             rendered = render_records(records, ALL, user=request.user, dataset=dataset)
         body = {"items": rendered}
         if mode == "upsert":
@@ -289,12 +270,7 @@ class RecordSuggestionsView(APIView):
 class SuggestionView(APIView):
     @extend_schema(operation_id="delete_suggestion", responses={200: oas.SuggestionOut})
     def delete(self, request, suggestion_id):
-        suggestion = Suggestion.objects.filter(
-            record__dataset__in=datasets_for(request.user), pk=as_uuid(suggestion_id)
-        ).first()
-        if suggestion is None:
-            raise NotFound(_("Suggestion not found."))
-        require_manage(request.user)
+        suggestion = access_suggestion(request.user, suggestion_id, need="manage")
         data = suggestion_dict(suggestion)
         suggestion.delete()
         return Response(data)

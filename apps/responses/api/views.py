@@ -1,42 +1,24 @@
 """Responses (Argilla /api/v1): any member answers for themselves; annotators touch only
 their own responses, owners and admins of the workspace any of them."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.models import Role
 from apps.core.errors import ValidationFailed
+from apps.records.access import access_record
 from apps.records.api import schema as oas
 from apps.records.api.render import response_dict
-from apps.records.api.views import access_record
 from apps.responses import services
-from apps.responses.models import Response as RecordResponse
-from apps.workspaces.access import NotFound, as_uuid, datasets_for
+from apps.responses.access import access_response
 
 
 def _body(request) -> dict:
     if not isinstance(request.data, dict):
         raise ValidationFailed.single((), _("The body must be an object {values, status}."))
     return request.data
-
-
-def access_response(user, response_id) -> RecordResponse:
-    response = (
-        RecordResponse.objects.filter(
-            record__dataset__in=datasets_for(user), pk=as_uuid(response_id)
-        )
-        .select_related("record__dataset")
-        .first()
-    )
-    if response is None:
-        raise NotFound(_("Response not found."))
-    if response.user_id != user.pk and user.role not in (Role.OWNER, Role.ADMIN):
-        raise PermissionDenied(_("You can only change your own responses."))
-    return response
 
 
 class RecordResponsesView(APIView):

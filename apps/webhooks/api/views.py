@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from apps.api.permissions import IsOwner
 from apps.core.errors import ValidationFailed
 from apps.webhooks import selectors, services
+from apps.webhooks.access import access_webhook
 from apps.webhooks.api.serializers import (
     WebhookCreateSerializer,
     WebhookListSerializer,
@@ -53,14 +54,14 @@ class WebhookDetailView(GenericAPIView):
 
     @extend_schema(request=WebhookUpdateSerializer, responses={200: WebhookSerializer})
     def patch(self, request, webhook_id):
-        webhook = selectors.access_webhook(request.user, webhook_id)
+        webhook = access_webhook(request.user, webhook_id)
         changes = {key: value for key, value in _body(request).items() if key in EDITABLE}
         webhook = services.update_webhook(webhook=webhook, **changes)
         return Response(WebhookSerializer(webhook).data)
 
     @extend_schema(responses={200: WebhookSerializer})
     def delete(self, request, webhook_id):
-        webhook = selectors.access_webhook(request.user, webhook_id)
+        webhook = access_webhook(request.user, webhook_id)
         data = WebhookSerializer(webhook).data
         services.delete_webhook(webhook=webhook)
         return Response(data)
@@ -71,5 +72,5 @@ class WebhookPingView(GenericAPIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request, webhook_id):
-        services.ping_webhook(webhook=selectors.access_webhook(request.user, webhook_id))
+        services.ping_webhook(webhook=access_webhook(request.user, webhook_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

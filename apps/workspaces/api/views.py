@@ -6,13 +6,15 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from apps.accounts.access import access_user
 from apps.accounts.api.serializers import LegacyUserSerializer, UserSerializer
 from apps.accounts.api.views import UserListSerializer, WorkspaceListSerializer
 from apps.accounts.models import User
 from apps.api.permissions import IsOwner
+from apps.core.access import NotFound
 from apps.core.errors import ValidationFailed
 from apps.workspaces import services
-from apps.workspaces.access import NotFound, access_workspace, as_uuid, workspaces_for
+from apps.workspaces.access import access_workspace, workspaces_for
 from apps.workspaces.api.serializers import (
     MemberCreateSerializer,
     WorkspaceCreateSerializer,
@@ -20,11 +22,11 @@ from apps.workspaces.api.serializers import (
 )
 
 
-def _user_or_422(user_id) -> User:
-    user = User.objects.filter(pk=as_uuid(user_id)).first()
-    if user is None:
-        raise ValidationFailed.single(("user_id",), _("No user with this id."))
-    return user
+def _user_or_422(caller: User, user_id) -> User:
+    try:
+        return access_user(caller, user_id)
+    except NotFound:
+        raise ValidationFailed.single(("user_id",), _("No user with this id.")) from None
 
 
 def _members(workspace):
@@ -100,7 +102,7 @@ class WorkspaceUsersView(GenericAPIView):
         workspace = access_workspace(request.user, workspace_id)
         body = MemberCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user = _user_or_422(body.validated_data["user_id"])
+        user = _user_or_422(request.user, body.validated_data["user_id"])
         services.add_member(workspace=workspace, user=user)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
@@ -123,16 +125,10 @@ class WorkspaceUserView(GenericAPIView):
     def _serializer(self):
         return LegacyUserSerializer if self.legacy else UserSerializer
 
-    def _user(self, user_id) -> User:
-        user = User.objects.filter(pk=as_uuid(user_id)).first()
-        if user is None:
-            raise NotFound(_("User not found."))
-        return user
-
     @extend_schema(request=None, responses={201: UserSerializer})
     def post(self, request, workspace_id, user_id):
         workspace = access_workspace(request.user, workspace_id)
-        user = self._user(user_id)
+        user = access_user(request.user, user_id)
         services.add_member(workspace=workspace, user=user)
         code = status.HTTP_200_OK if self.legacy else status.HTTP_201_CREATED
         return Response(self._serializer()(user).data, status=code)
@@ -140,7 +136,7 @@ class WorkspaceUserView(GenericAPIView):
     @extend_schema(responses={200: UserSerializer})
     def delete(self, request, workspace_id, user_id):
         workspace = access_workspace(request.user, workspace_id)
-        user = self._user(user_id)
+        user = access_user(request.user, user_id)
         services.remove_member(workspace=workspace, user=user)
         return Response(self._serializer()(user).data)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from apps.datasets import services as dataset_services
 from apps.records.models import Record
 from apps.records.services import create_records
-from tests.web.test_records_list import list_url, shown
+from tests.annotation.test_web_records_list import list_url, shown
 
 
 @pytest.fixture

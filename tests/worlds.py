@@ -1,7 +1,8 @@
-import pytest
-from django.test import Client
+"""Shared test data: the settings of a dataset with every field and question type.
 
-from apps.records.services import create_records
+The web tests (`every_type_dataset` in tests/conftest.py), the Chinese pages (tests/i18n) and
+the API fuzzer's world (tests/api/fuzz_world.py) build their datasets from these lists.
+"""
 
 ALL_TYPES_QUESTIONS = [
     {
@@ -53,35 +54,3 @@ ALL_TYPES_FIELDS = [
     {"name": "chat", "required": False, "settings": {"type": "chat"}},
     {"name": "picture", "required": False, "settings": {"type": "image"}},
 ]
-
-
-@pytest.fixture
-def every_type_dataset(world, make_dataset):
-    return make_dataset(world.ws_a, fields=ALL_TYPES_FIELDS, questions=ALL_TYPES_QUESTIONS)
-
-
-@pytest.fixture
-def demo(world, make_dataset):
-    """The seed's preference dataset in workspace A with 3 records."""
-    dataset = make_dataset(world.ws_a, guidelines="Read **carefully**.")
-    records = create_records(
-        dataset=dataset,
-        items=[
-            {
-                "external_id": f"r{i}",
-                "fields": {"prompt": f"Prompt {i}", "response-1": "One", "response-2": "Two"},
-            }
-            for i in range(3)
-        ],
-    )
-    return dataset, records
-
-
-@pytest.fixture
-def login():
-    def client_for(user, *, csrf=False):
-        client = Client(enforce_csrf_checks=csrf)
-        client.force_login(user)
-        return client
-
-    return client_for
