@@ -6,7 +6,6 @@ username field), an API key; a refused add writes nothing (no user, no membershi
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiKey, Role, User
 from apps.workspaces.models import WorkspaceMember
@@ -15,10 +14,9 @@ from tests.admin_helpers import change_url, messages_of, user_add_data, user_cha
 ADD = "admin:accounts_user_add"
 
 
-def api_create_user(owner, username, api_key_for):
-    client = APIClient(headers={"X-Argilla-Api-Key": api_key_for(owner)})
+def api_create_user(api, owner, username):
     body = {"username": username, "password": "a-Long-pass-4321", "role": "annotator"}
-    return client.post("/api/v1/users", body, format="json")
+    return api(owner).post("/api/v1/users", body, format="json")
 
 
 @pytest.mark.parametrize("who", ["owner", "admin"])
@@ -36,31 +34,29 @@ def test_added_user_gets_an_api_key_and_the_membership(client, world, who):
 
 @pytest.mark.parametrize("who", ["owner", "admin"])
 @pytest.mark.parametrize("username", ["-dash-first", "dotted.name", "at@home"])
-def test_username_rule_shows_on_the_field_and_nothing_is_written(
-    client, world, who, username, api_key_for
-):
+def test_username_rule_shows_on_the_field_and_nothing_is_written(client, world, who, username, api):
     # Django's own username validator accepts these; the service (and so the API) does not.
     client.force_login(getattr(world, who))
     users_before = User.objects.count()
 
     page = client.post(reverse(ADD), {**user_add_data(world.ws_a), "username": username})
-    api = api_create_user(world.owner, username, api_key_for)
+    by_api = api_create_user(api, world.owner, username)
 
     assert page.status_code == 200
     [error] = page.context["adminform"].form.errors["username"]
     assert "is not a valid username" in error
-    assert api.status_code == 422
+    assert by_api.status_code == 422
     assert User.objects.count() == users_before
     assert not WorkspaceMember.objects.filter(user__username=username).exists()
 
 
-def test_names_differing_only_in_case_are_allowed_as_in_the_api(client, world, api_key_for):
+def test_names_differing_only_in_case_are_allowed_as_in_the_api(client, world, api):
     client.force_login(world.owner)
 
     page = client.post(reverse(ADD), {**user_add_data(world.ws_a), "username": "ANN1"})
-    api = api_create_user(world.owner, "Ann1", api_key_for)
+    by_api = api_create_user(api, world.owner, "Ann1")
 
-    assert page.status_code == 302 and api.status_code == 201
+    assert page.status_code == 302 and by_api.status_code == 201
     taken = client.post(reverse(ADD), {**user_add_data(world.ws_a), "username": "ann1"})
     assert taken.status_code == 200 and "username" in taken.context["adminform"].form.errors
 

@@ -9,7 +9,6 @@ import json
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from apps.datasets import services
 from apps.datasets.models import Dataset, Field, MetadataProperty
@@ -17,10 +16,6 @@ from tests.admin_helpers import change_url, form_data, inline_formset
 
 ADD = "admin:datasets_dataset_add"
 TERMS = {"type": "terms", "values": ["a", "b"]}
-
-
-def api(user, api_key_for):
-    return APIClient(headers={"X-Argilla-Api-Key": api_key_for(user)})
 
 
 def row_errors(page, prefix: str, index: int) -> dict:
@@ -67,7 +62,7 @@ def test_new_dataset_is_created_by_the_service(client, world, django_capture_on_
     assert callbacks  # the service's after-commit work (the dataset.created webhook event)
 
 
-def test_draft_field_type_cannot_change_as_in_the_api(client, world, make_dataset, api_key_for):
+def test_draft_field_type_cannot_change_as_in_the_api(client, world, make_dataset, api):
     dataset = make_dataset(world.ws_a, publish=False)
     field = dataset.fields.get(name="prompt")
     client.force_login(world.admin)
@@ -76,7 +71,7 @@ def test_draft_field_type_cannot_change_as_in_the_api(client, world, make_datase
     data["fields-1-title"] = "changed in the same request"
 
     page = client.post(change_url(dataset), data)
-    by_api = api(world.admin, api_key_for).patch(
+    by_api = api(world.admin).patch(
         f"/api/v1/fields/{field.pk}", {"settings": {"type": "image"}}, format="json"
     )
 
@@ -124,7 +119,7 @@ def test_existing_setting_names_are_fixed(client, world, make_dataset):
     assert not dataset.fields.filter(name="renamed").exists()
 
 
-def test_published_metadata_property_keeps_its_settings(client, world, make_dataset, api_key_for):
+def test_published_metadata_property_keeps_its_settings(client, world, make_dataset):
     dataset = make_dataset(world.ws_a)
     prop = services.add_metadata_property(dataset=dataset, name="genre", settings=TERMS)
     client.force_login(world.admin)

@@ -7,7 +7,6 @@ leave through the services.
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from apps.workspaces.models import Workspace, WorkspaceMember
 from tests.admin_helpers import change_url, form_data, messages_of
@@ -18,11 +17,6 @@ CHANGELIST = "admin:workspaces_workspace_changelist"
 
 def delete_url(workspace) -> str:
     return reverse("admin:workspaces_workspace_delete", args=[workspace.pk])
-
-
-def api_delete(user, workspace, api_key_for):
-    client = APIClient(headers={"X-Argilla-Api-Key": api_key_for(user)})
-    return client.delete(f"/api/v1/workspaces/{workspace.pk}")
 
 
 def test_delete_page_refuses_a_workspace_with_datasets(client, world, make_dataset):
@@ -40,17 +34,17 @@ def test_delete_page_refuses_a_workspace_with_datasets(client, world, make_datas
 
 
 def test_confirming_the_delete_of_a_workspace_with_datasets_deletes_nothing(
-    client, world, make_dataset, api_key_for
+    client, world, make_dataset, api
 ):
     make_dataset(world.ws_a)
     client.force_login(world.owner)
 
     page = client.post(delete_url(world.ws_a), {"post": "yes"})
-    api = api_delete(world.owner, world.ws_a, api_key_for)
+    by_api = api(world.owner).delete(f"/api/v1/workspaces/{world.ws_a.pk}")
 
     assert page.status_code == 200  # the page again, listing the datasets
     assert REFUSAL in " ".join(messages_of(page))
-    assert api.status_code == 409  # the API refuses the same workspace, by the same rule
+    assert by_api.status_code == 409  # the API refuses the same workspace, by the same rule
     assert Workspace.objects.filter(pk=world.ws_a.pk).exists()
     assert world.ws_a.datasets.count() == 1
 
