@@ -5,17 +5,26 @@ Owners manage everyone. An admin sees the users of their workspaces, may create 
 never make an owner, never edit an owner, and only owners delete accounts (an account may
 belong to workspaces the admin cannot see). API keys show their prefix, never the key or
 its hash.
+
+Writes go through the services the API uses: `accounts.services.create_user` makes a new
+user (its username rule shows on the username field; the user gets an API key, shown
+nowhere: a new one comes from the profile page), `update_user` saves role, names and
+password changes, `delete_user` deletes (never yourself), and memberships come and go by
+`workspaces.services.add_member` / `remove_member`.
 """
 
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts import services
 from apps.accounts.models import ApiKey, Role, User
+from apps.core.admin import ServiceAdminMixin, become, save_rows
+from apps.workspaces import services as workspace_services
 from apps.workspaces.admin_scoping import (
     ScopedAdminMixin,
     ScopedModelAdmin,
@@ -24,7 +33,7 @@ from apps.workspaces.admin_scoping import (
     is_owner,
     scope_queryset,
 )
-from apps.workspaces.models import WorkspaceMember
+from apps.workspaces.models import Workspace, WorkspaceMember
 
 # Roles replace Django's groups and model permissions: nothing reads them.
 if admin.site.is_registered(Group):
@@ -38,6 +47,18 @@ class LoamUserCreationForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "role")
+
+    def clean_username(self):
+        # Taken means this exact name, as in `create_user` (Django's form also refuses names
+        # differing only in case, which the API accepts).
+        return self.cleaned_data.get("username")
+
+
+class LoamPasswordChangeForm(AdminPasswordChangeForm):
+    def save(self, commit=True):
+        if self.cleaned_data["set_usable_password"]:
+            return services.update_user(user=self.user, password=self.cleaned_data["password1"])
+        return super().save(commit)  # password login disabled: no service covers that
 
 
 class LoamUserChangeForm(UserChangeForm):
@@ -119,9 +140,11 @@ class ApiKeyInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+class UserAdmin(ServiceAdminMixin, ScopedAdminMixin, DjangoUserAdmin):
     form = LoamUserChangeForm
     add_form = LoamUserCreationForm
+    change_password_form = LoamPasswordChangeForm
+    problem_field_aliases = {"password": "password2"}
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
@@ -167,6 +190,48 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return is_owner(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Role and names through the service, as the API's PATCH; the form's other
+            # columns (username, e-mail, active) are saved with them.
+            services.update_user(
+                user=obj, first_name=obj.first_name, last_name=obj.last_name, role=obj.role
+            )
+            return
+        user, _key, _created = services.create_user(
+            username=obj.username,
+            role=obj.role,
+            password=form.cleaned_data["password1"],
+            check_password_strength=True,  # as the form did, with the same validators
+        )
+        become(obj, user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not WorkspaceMember:
+            return super().save_formset(request, form, formset, change)
+        user = form.instance
+
+        def add(row):
+            workspace = row.cleaned_data["workspace"]
+            return workspace_services.add_member(workspace=workspace, user=user)
+
+        def leave(row):  # the workspace as stored: the form's copy holds the new choice
+            workspace = Workspace.objects.filter(pk=row.initial["workspace"]).first()
+            workspace_services.remove_member(workspace=workspace, user=user)
+
+        def move(row):  # another workspace on an existing row: leave one, join the other
+            leave(row)
+            return add(row)
+
+        save_rows(formset, add=add, change=move, delete=leave)
+
+    def delete_model(self, request, obj):
+        services.delete_user(user=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:  # in the action's transaction: all or nothing
+            services.delete_user(user=user, actor=request.user)
 
 
 @admin.register(ApiKey)

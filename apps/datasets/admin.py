@@ -1,8 +1,18 @@
 """Datasets in the admin: settings inline, guidelines, distribution, publish.
 
-Settings are validated by `settings_validation` (the API's rules), turned into form errors.
-Fields and questions freeze when the dataset is published: no adding or deleting, and only
-their titles, descriptions and positions stay editable, as `services.update_setting` allows.
+Every write goes through `datasets.services`, as in the API: `create_dataset`,
+`update_dataset`, and for the settings inlines `add_field` / `add_question` /
+`add_metadata_property` / `add_vector_settings` for a new row, `update_setting` for a changed
+one and `delete_setting` for a deleted one (the API's settings endpoints call the same).
+The forms check ahead with the validators those services use (`settings_validation`), so
+most errors show at once on every row; a refusal only the service knows shows next to its
+input too (`apps.core.admin`). What the API never changes stays fixed here: a setting's
+name (and a metadata property's settings, a vector setting's dimensions) once created; a
+published dataset's fields and questions cannot be added or deleted, and only their titles,
+descriptions and positions stay editable. Positions are the admin's own ordering.
+
+Other apps add their actions to the dataset list with `DatasetAdmin.add_action` (exports
+does), so datasets depends on none of them.
 """
 
 from django import forms
@@ -13,16 +23,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.annotation.admin import DatasetAssignmentAdminMixin
+from apps.core.admin import ServiceAdminMixin, add_problems, become, save_rows
 from apps.core.errors import ValidationFailed
 from apps.datasets import services
 from apps.datasets import settings_validation as sv
 from apps.datasets.models import Dataset, Field, MetadataProperty, Question, VectorSettings
 from apps.records.models import Record, RecordStatus
-from apps.webhooks import events as webhooks
-from apps.webhooks.models import Event
 from apps.workspaces.admin_scoping import ScopedAdminMixin, ScopedModelAdmin, ScopedRelatedFilter
 
-# What the shared validators read; the form's other keys (id, dataset, position) are Django's.
+# What the shared validators read, and what a new setting is made of (the API's create body);
+# the form's other keys (id, dataset, position) are Django's.
 _VALIDATED_KEYS = (
     "name",
     "title",
@@ -34,23 +44,20 @@ _VALIDATED_KEYS = (
 )
 
 
-def _add_problems(form: forms.Form, error: ValidationFailed) -> None:
-    """Each problem under the form field it names, or above the form."""
-    for problem in error.problems:
-        key = problem.loc[0] if problem.loc else None
-        if key in form.fields and key not in form.errors:
-            form.add_error(key, str(problem))
-        else:
-            form.add_error(None, str(problem))
-
-
 class SettingForm(forms.ModelForm):
     """Runs the shared validator of its kind on a new or draft setting (all of its columns)."""
+
+    # Columns the API never changes once the setting exists (shown, not editable).
+    fixed_once_created = ("name",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "title" in self.fields:
             self.fields["title"].required = False  # defaults to the name, as in the API
+        if not self.instance._state.adding:  # (a new row has its UUID already)
+            for name in self.fixed_once_created:
+                if name in self.fields:
+                    self.fields[name].disabled = True
 
     def clean(self):
         cleaned = super().clean()
@@ -64,7 +71,7 @@ class SettingForm(forms.ModelForm):
         try:
             normalized = self.validate(data)
         except ValidationFailed as error:
-            _add_problems(self, error)
+            add_problems(self, error.problems)
             return cleaned
         cleaned.update({key: value for key, value in normalized.items() if key in self.fields})
         if self._name_taken(cleaned["name"]):
@@ -99,11 +106,15 @@ class QuestionForm(SettingForm):
 
 
 class MetadataPropertyForm(SettingForm):
+    fixed_once_created = ("name", "settings")
+
     def validate(self, data):
         return sv.clean_metadata_property(data)
 
 
 class VectorSettingsForm(SettingForm):
+    fixed_once_created = ("name", "dimensions")
+
     def validate(self, data):
         return sv.clean_vector_settings(data)
 
@@ -180,8 +191,9 @@ class DatasetForm(forms.ModelForm):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(DatasetAssignmentAdminMixin, ScopedModelAdmin):
+class DatasetAdmin(ServiceAdminMixin, DatasetAssignmentAdminMixin, ScopedModelAdmin):
     form = DatasetForm
+    problem_field_aliases = {"distribution": "min_submitted"}
     list_display = (
         "name",
         "workspace",
@@ -202,6 +214,12 @@ class DatasetAdmin(DatasetAssignmentAdminMixin, ScopedModelAdmin):
     inlines = (FieldInline, QuestionInline, MetadataPropertyInline, VectorSettingsInline)
     actions = ("publish", "rebalance_assignments")
 
+    @classmethod
+    def add_action(cls, action) -> None:
+        """The hook for apps above datasets to offer an action on the dataset list."""
+        if action not in cls.actions:
+            cls.actions = (*cls.actions, action)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = ("status", "progress", "annotators_progress", "distribution_strategy")
         # A dataset never moves between workspaces (its records and answers would follow).
@@ -217,15 +235,41 @@ class DatasetAdmin(DatasetAssignmentAdminMixin, ScopedModelAdmin):
         return _("%(completed)d of %(total)d records completed") % counts
 
     def save_model(self, request, obj, form, change):
+        editable = ("name", "guidelines", "allow_extra_metadata", "min_submitted", "metadata")
         if not change:
-            obj.save()  # the form ran the model's validators: the same rules as create_dataset
-            webhooks.dataset_event(Event.DATASET_CREATED, obj)
+            values = {key: getattr(obj, key) for key in editable}
+            become(obj, services.create_dataset(workspace=obj.workspace, **values))
             return
         # Through the service, so a new min_submitted re-computes the records' statuses.
         stored = Dataset.objects.select_related("workspace").filter(pk=obj.pk).first()
-        editable = ("name", "guidelines", "allow_extra_metadata", "min_submitted", "metadata")
         changes = {key: getattr(obj, key) for key in editable if key in form.changed_data}
         services.update_dataset(dataset=stored, **changes)
+
+    def save_formset(self, request, form, formset, change):
+        writers = _SETTING_WRITERS.get(formset.model)
+        if writers is None:
+            return super().save_formset(request, form, formset, change)
+        dataset, (add, editable) = form.instance, writers
+        stored = formset.model.objects.filter(dataset=dataset).in_bulk()
+
+        def add_row(row):
+            data = {key: row.cleaned_data[key] for key in row.fields if key in _VALIDATED_KEYS}
+            setting = add(dataset=dataset, **data)
+            _move(setting, row)
+            return setting
+
+        def change_row(row):
+            setting = stored[row.instance.pk]  # as stored: the form's copy holds the new values
+            changes = {key: row.cleaned_data[key] for key in row.changed_data if key in editable}
+            if changes:
+                setting = services.update_setting(setting=setting, **changes)
+            _move(setting, row)
+            return setting
+
+        def delete_row(row):
+            services.delete_setting(setting=stored[row.instance.pk])
+
+        save_rows(formset, add=add_row, change=change_row, delete=delete_row)
 
     def delete_model(self, request, obj):
         services.delete_dataset(dataset=obj)
@@ -256,3 +300,18 @@ class DatasetAdmin(DatasetAssignmentAdminMixin, ScopedModelAdmin):
                 ngettext("%(count)d dataset published.", "%(count)d datasets published.", published)
                 % {"count": published},
             )
+
+
+# Per kind of setting: the service adding one, and what `update_setting` changes afterwards.
+_SETTING_WRITERS = {
+    Field: (services.add_field, ("title", "description", "required", "settings")),
+    Question: (services.add_question, ("title", "description", "required", "settings")),
+    MetadataProperty: (services.add_metadata_property, ("title", "visible_for_annotators")),
+    VectorSettings: (services.add_vector_settings, ("title",)),
+}
+
+
+def _move(setting, row) -> None:
+    position = row.cleaned_data.get("position")
+    if position is not None and position != setting.position:
+        services.move_setting(setting=setting, position=position)

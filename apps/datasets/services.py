@@ -309,6 +309,17 @@ def _option_values(settings: dict) -> list:
 
 
 @transaction.atomic
+def move_setting(*, setting, position: int) -> None:
+    """Show a setting at another place in its list (the admin's ordering; the API appends)."""
+    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+        raise ValidationFailed.single(
+            ("position",), _("The position must be a whole number, 0 or more.")
+        )
+    setting.position = position
+    setting.save(update_fields=["position", "updated_at"])
+
+
+@transaction.atomic
 def delete_setting(*, setting) -> None:
     """Fields and questions only while draft; metadata and vector settings at any time."""
     if isinstance(setting, Field):

@@ -1,7 +1,7 @@
 """Exports in the admin: an "Export" action on datasets and the list of background exports.
 
-The action is added to the registered Dataset admin from here, so the datasets app does not
-depend on exports.
+The action is offered on the dataset list through the dataset admin's hook
+(`DatasetAdmin.add_action`): exports builds on datasets, never the other way round.
 """
 
 from django import forms
@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import ValidationFailed
-from apps.datasets.models import Dataset
+from apps.datasets.admin import DatasetAdmin
 from apps.exports import services
 from apps.exports.models import ExportJob, ExportStatus
 from apps.exports.training import TASKS
@@ -89,9 +89,7 @@ def export_datasets(modeladmin, request, queryset):
     return None
 
 
-_dataset_admin = admin.site._registry.get(Dataset)
-if _dataset_admin is not None and export_datasets not in (_dataset_admin.actions or ()):
-    _dataset_admin.actions = (*(_dataset_admin.actions or ()), export_datasets)
+DatasetAdmin.add_action(export_datasets)
 
 
 @admin.register(ExportJob)

@@ -1,7 +1,9 @@
 """Records, suggestions and vectors in the admin: browsable and deletable, never edited here.
 
 Records arrive through the API or an import (which validate them against the dataset);
-the admin only shows them, scoped to the viewer's workspaces.
+the admin only shows them, scoped to the viewer's workspaces. Deleting a record or a
+suggestion goes through `records.services`, as in the API (the webhook event, the dataset's
+last activity).
 """
 
 import json
@@ -10,6 +12,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin import ServiceAdminMixin
+from apps.records import services
 from apps.records.models import Record, Suggestion, Vector
 from apps.responses.models import Response
 from apps.workspaces.admin_scoping import (
@@ -40,7 +44,7 @@ class ResponseInline(ReadOnlyTabularInline):
 
 
 @admin.register(Record)
-class RecordAdmin(ReadOnlyScopedAdmin):
+class RecordAdmin(ServiceAdminMixin, ReadOnlyScopedAdmin):
     list_display = ("__str__", "dataset", "workspace", "status", "inserted_at")
     list_filter = ("status", ("dataset", ScopedRelatedFilter))
     list_select_related = ("dataset__workspace",)
@@ -64,6 +68,17 @@ class RecordAdmin(ReadOnlyScopedAdmin):
     def workspace(self, obj):
         return obj.dataset.workspace
 
+    def delete_model(self, request, obj):
+        services.delete_record(record=obj)
+
+    def delete_queryset(self, request, queryset):
+        # One service call per dataset, in the action's one transaction.
+        by_dataset = {}
+        for record in queryset.select_related("dataset"):
+            by_dataset.setdefault(record.dataset_id, (record.dataset, []))[1].append(record.pk)
+        for dataset, ids in by_dataset.values():
+            services.delete_records(dataset=dataset, ids=ids)
+
     @admin.display(description=_("fields"))
     def fields_pretty(self, obj):
         return pretty_json(obj.fields)
@@ -74,7 +89,7 @@ class RecordAdmin(ReadOnlyScopedAdmin):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(ReadOnlyScopedAdmin):
+class SuggestionAdmin(ServiceAdminMixin, ReadOnlyScopedAdmin):
     list_display = ("record", "question", "dataset", "agent", "type", "score", "updated_at")
     list_filter = ("type", ("record__dataset", ScopedRelatedFilter))
     list_select_related = ("record__dataset", "question")
@@ -87,6 +102,13 @@ class SuggestionAdmin(ReadOnlyScopedAdmin):
     @admin.display(description=_("dataset"), ordering="record__dataset__name")
     def dataset(self, obj):
         return obj.record.dataset
+
+    def delete_model(self, request, obj):
+        services.delete_suggestions(record=obj.record, ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        for suggestion in queryset.select_related("record"):
+            services.delete_suggestions(record=suggestion.record, ids=[suggestion.pk])
 
 
 @admin.register(Vector)

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin import ServiceAdminMixin
 from apps.core.errors import Problems, ValidationFailed
 from apps.webhooks import services
 from apps.webhooks.models import Delivery, Event, Webhook
@@ -92,7 +93,7 @@ class OwnersOnly:
 
 
 @admin.register(Webhook)
-class WebhookAdmin(OwnersOnly, admin.ModelAdmin):
+class WebhookAdmin(ServiceAdminMixin, OwnersOnly, admin.ModelAdmin):
     form = WebhookForm
     list_display = ("url", "event_list", "enabled", "description", "inserted_at")
     list_filter = ("enabled",)

@@ -40,13 +40,18 @@ def create_workspace(*, name: str) -> Workspace:
         ) from None
 
 
-@transaction.atomic
-def delete_workspace(*, workspace: Workspace) -> None:
+def check_deletable(*, workspace: Workspace) -> None:
     """Only an empty workspace can go: deleting one must never take datasets with it."""
     if workspace.datasets.exists():
         raise Conflict.single(
             ("workspace",), _("Delete the workspace's datasets before the workspace.")
         )
+
+
+@transaction.atomic
+def delete_workspace(*, workspace: Workspace) -> None:
+    """Delete an empty workspace (`check_deletable`), with its memberships."""
+    check_deletable(workspace=workspace)
     workspace.delete()
 
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from apps.annotation.models import Assignment, AssignmentRules
 from apps.annotation.services import update_rules
-from tests.admin import change_url, form_data, messages_of
+from tests.admin_helpers import change_url, form_data, messages_of
 from tests.annotation.conftest import answer
 
 RULES = "assignment_rules"

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from apps.webhooks import events
 from apps.webhooks.models import Delivery, Webhook
-from tests.admin import form_data
+from tests.admin_helpers import form_data
 
 PUBLIC = "https://93.184.215.14/hooks"
 

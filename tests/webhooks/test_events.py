@@ -12,7 +12,7 @@ from apps.records import services as records
 from apps.responses import services as responses
 from apps.webhooks import events
 from apps.webhooks.models import Delivery, Event, PendingEvent
-from tests.admin import form_data
+from tests.admin_helpers import form_data
 
 PUBLIC = "https://93.184.215.14/hooks"
 

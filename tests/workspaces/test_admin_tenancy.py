@@ -15,7 +15,7 @@ from django.urls import reverse
 from apps.accounts.models import ApiKey, Role, User
 from apps.workspaces.models import WorkspaceMember
 from config.admin_site import LoamAdminSite
-from tests.admin import (
+from tests.admin_helpers import (
     build_tenant_data,
     change_url,
     inline_management,
