@@ -1,7 +1,8 @@
 """Writing many rows in one statement: COPY for new rows, unnest() for upserts and updates.
 
 A row is a dict of column values by attname (`record_id`, not `record`), ids set in Python;
-a column left out takes its field's default.
+a column left out takes its field's default. Timestamps are the caller's to give: Django sets
+`auto_now`/`auto_now_add` in `save()`, which these statements never call.
 
 Why not the ORM (DESIGN.md §6): a 500-record request spends ~4x longer in `bulk_create`
 than in COPY, and an `update_conflicts` bulk_create or a `bulk_update` builds thousands of

@@ -27,7 +27,12 @@ from apps.datasets.schema import DatasetSchema
 from apps.records import signals
 from apps.records.bulk import insert_rows, update_rows, upsert_rows
 from apps.records.models import Record, RecordStatus, Suggestion, Vector
-from apps.records.validation import CleanRecord, clean_record, ensure_published
+from apps.records.validation import (
+    CleanRecord,
+    clean_record,
+    ensure_published,
+    repeats_external_id,
+)
 
 
 class ResponsesHook:
@@ -220,15 +225,8 @@ def upsert_records(
             problems.extend(ValidationFailed(item_problems.items), "items", index)
             continue
         if match is None:
-            if clean.external_id is not None:
-                if clean.external_id in seen_external:
-                    problems.add(
-                        ("items", index, "external_id"),
-                        _("external_id %(id)r appears twice in this request.")
-                        % {"id": clean.external_id},
-                    )
-                    continue
-                seen_external.add(clean.external_id)
+            if repeats_external_id(problems, seen_external, index, clean.external_id):
+                continue
             # A microsecond apart, so the default order (inserted_at, id) is request order.
             row = _new_record_row(dataset, clean, now + timedelta(microseconds=index), now)
             plan.append(_Planned(row["id"], row, clean, responses))

@@ -261,6 +261,21 @@ def clean_record(
     return record
 
 
+def repeats_external_id(problems: Problems, seen: set, index: int, external_id) -> bool:
+    """Whether `external_id` came earlier in this bulk request (the problem is then noted
+    against item `index`); a first sighting is remembered in `seen`."""
+    if external_id is None:
+        return False
+    if external_id in seen:
+        problems.add(
+            ("items", index, "external_id"),
+            _("external_id %(id)r appears twice in this request.") % {"id": external_id},
+        )
+        return True
+    seen.add(external_id)
+    return False
+
+
 def clean_records(schema: DatasetSchema, items) -> list[CleanRecord]:
     """Validate a bulk request; all problems of all items, each prefixed with its index."""
     if not isinstance(items, list):
@@ -274,14 +289,7 @@ def clean_records(schema: DatasetSchema, items) -> list[CleanRecord]:
         except ValidationFailed as error:
             problems.extend(error, "items", index)
             continue
-        if record.external_id is not None:
-            if record.external_id in seen_external_ids:
-                problems.add(
-                    ("items", index, "external_id"),
-                    _("external_id %(id)r appears twice in this request.")
-                    % {"id": record.external_id},
-                )
-            seen_external_ids.add(record.external_id)
+        repeats_external_id(problems, seen_external_ids, index, record.external_id)
         cleaned.append(record)
     problems.raise_if_any()
     return cleaned
