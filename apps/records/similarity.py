@@ -20,10 +20,10 @@ from apps.records.query import RecordQuery
 
 MAX_SIMILAR = 1000
 # Candidates the HNSW graph search keeps: recall@10 ≥ 0.95 at 384 dimensions (DESIGN §8).
-# 200, not 100: on clustered vectors (bench/search.py, 100k x 384) 100 left ~1 query in 50
-# stuck in a neighbouring cluster (recall@10 0 for it; 0.965-0.980 overall), 200 reached
-# 0.997-0.998 with no such query, for the same SQL time (p50 6.1 ms both, under load).
-EF_SEARCH = 200
+# 400, not 100: on clustered vectors (bench/search.py, 200k x 384) ef 100 left ~5 queries
+# in 100 stuck in a neighbouring cluster (recall@10 0 for them; 0.935 overall), 200 left 2
+# (0.960), 400 none (0.988), for ~1 ms more SQL time (p50 7.0 vs 8.2 ms under load).
+EF_SEARCH = 400
 
 
 class CosineDistance(Func):
