@@ -34,7 +34,8 @@ def create_index(settings) -> None:
             f"USING hnsw ({vector_expression('value', settings.dimensions)} "
             # ef_construction 128, not pgvector's 64: on clustered vectors (200k x 384,
             # bench/search.py) 64 left clusters the graph search never reached (recall@10
-            # 0.885, some queries 0); 128 gave 0.985 at ef_search 100, for a slower build.
+            # 0.885, some queries 0); 128 gave 0.985 at ef_search 100 (0.988 at 200k and
+            # ef_search 400, the search's EF_SEARCH), for a slower build.
             "vector_cosine_ops) WITH (m = 16, ef_construction = 128) "
             "WHERE vector_settings_id = %s",
             [settings.pk],

@@ -137,13 +137,13 @@ def test_a_filtered_index_scan_still_fills_the_page(ds):
         cursor.execute("ANALYZE records_record")
         cursor.execute("SET LOCAL enable_seqscan = off")  # the index, even on a small table
         cursor.execute("SET LOCAL hnsw.ef_search = 20")
-    search = RecordQuery(ds, where=Q(metadata__n__lt=200))  # a third of the records
-    # ef_search is set again inside, to 100; 100 candidates hold ~33 that pass the filter:
-    # only the iterative scan fills 60.
+    search = RecordQuery(ds, where=Q(metadata__n__lt=100))  # a sixth of the records
+    # ef_search is set again inside, to EF_SEARCH (400); 400 candidates hold ~67 that pass
+    # the filter: only the iterative scan fills 90.
     hits, total = similar(
-        ds, {"name": "emb", "value": [1, 0, 0], "record_id": None}, search=search, limit=60
+        ds, {"name": "emb", "value": [1, 0, 0], "record_id": None}, search=search, limit=90
     )
-    assert total == 60 and all(int(name[1:]) < 200 for name, _s in hits)
+    assert total == 90 and all(int(name[1:]) < 100 for name, _s in hits)
 
 
 def test_the_hnsw_index_serves_the_query(ds):
