@@ -47,6 +47,13 @@ class LoamUserCreationForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "role")
+        # Django's own help names its looser rule; this is `create_user`'s.
+        help_texts = {
+            "username": _(
+                "Required. Up to 150 characters: start with a letter or digit, then use "
+                "letters, digits, '-' and '_'."
+            )
+        }
 
     def clean_username(self):
         # Taken means this exact name, as in `create_user` (Django's form also refuses names
