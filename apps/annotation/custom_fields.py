@@ -33,6 +33,10 @@ const report = () => parent.postMessage(
    height: Math.ceil(document.documentElement.getBoundingClientRect().height)}, "*");
 new ResizeObserver(report).observe(document.documentElement);
 addEventListener("load", report);
+// The page's listener may start after this frame's first reports: it then asks again.
+addEventListener("message", (event) => {
+  if (event.source === parent && event.data && event.data.loamMeasure) report();
+});
 """
 _RENDER_HANDLEBARS = """
 Handlebars.registerHelper("json", (value) => JSON.stringify(value, null, 2));

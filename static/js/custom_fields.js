@@ -11,4 +11,8 @@
       }
     }
   });
+  // A frame that loaded before this script ran has reported to no one: ask it again.
+  for (const frame of document.querySelectorAll("iframe[data-custom-field]")) {
+    frame.contentWindow?.postMessage({ loamMeasure: true }, "*");
+  }
 })();

@@ -117,3 +117,26 @@ def test_a_template_cannot_reach_the_page_cookies_or_network(live_server, page):
         "parent blocked | cookie blocked | storage blocked | network blocked | rendered"
     )
     assert not [url for url in requested if "?fetch" in url or "?img" in url]
+
+
+def test_a_frame_that_loads_before_the_page_script_is_still_sized(live_server, page):
+    """The frames report their height on load; when the page's script starts after that
+    (here it is held back until the frame has rendered), it asks them again."""
+    demo, _added = seed_demo()
+    dataset = custom_dataset(demo.workspace, "late", [("context", RAG, False)])
+    documents = [{"title": f"Doc {n}", "score": 0.5, "text": "Text."} for n in range(6)]
+    create_records(dataset=dataset, items=[{"fields": {"context": {"documents": documents}}}])
+    log_in(page, live_server.url)
+    held = []
+    page.route("**/js/custom_fields*.js", lambda route: held.append(route))
+    page.goto(f"{live_server.url}/datasets/{dataset.pk}/annotate", wait_until="commit")
+    page.frame_locator("iframe[data-custom-field=context]").locator("li").nth(5).wait_for()
+    page.wait_for_function("() => true")  # let the frame's load-time report go by
+    assert held, "the page did not ask for custom_fields.js"
+    held[0].continue_()
+
+    page.wait_for_function(
+        "document.querySelector('iframe[data-custom-field=context]').style.height !== ''"
+    )
+    height = page.locator("iframe[data-custom-field=context]").bounding_box()["height"]
+    assert height > 150  # six documents: taller than a bare frame's 150 px
