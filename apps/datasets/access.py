@@ -8,16 +8,12 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.core.access import NotFound, as_uuid
 from apps.datasets.models import Dataset
-from apps.workspaces.access import Need, check_need
+from apps.workspaces.access import Need, check_need, workspaces_for
 
 
 def datasets_for(user: User) -> QuerySet[Dataset]:
-    """Datasets of the workspaces `user` belongs to (all of them for an owner)."""
-    if not user.is_authenticated or not user.is_active:
-        return Dataset.objects.none()
-    if user.is_owner:
-        return Dataset.objects.all()
-    return Dataset.objects.filter(workspace__memberships__user=user)
+    """Datasets of the workspaces `user` sees (`workspaces_for`, the one tenancy rule)."""
+    return Dataset.objects.filter(workspace__in=workspaces_for(user))
 
 
 def check_dataset_need(user: User, dataset: Dataset, need: Need, message=None) -> None:
