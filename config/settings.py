@@ -275,10 +275,11 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's, with `set` in one statement (every API request counts).
+            "BACKEND": "apps.core.cache.DatabaseCache",
             "LOCATION": LOAM_CACHE_TABLE,
-            # Past this many entries a write culls a third of them, limits' counts among
-            # them (Django's default is 300): room for every user and client address.
+            # Past this many entries, Django's `add` culls a third of them, limits' counts
+            # among them (its default is 300): room for every user and client address.
             "OPTIONS": {"MAX_ENTRIES": env_int("LOAM_CACHE_MAX_ENTRIES", 20_000)},
         }
     }
