@@ -290,7 +290,7 @@ class UserAdmin(ServiceAdminMixin, ScopedAdminMixin, DjangoUserAdmin):
         if user is not None:
             extra_context = {
                 **(extra_context or {}),
-                "deactivate_users": [user],
+                "deactivate_users": [user] if user.is_active else [],
                 "answers": user.responses.count(),
             }
         return super().delete_view(request, object_id, extra_context)

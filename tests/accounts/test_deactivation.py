@@ -259,3 +259,13 @@ def test_annotators_keep_their_role_when_deactivated(world):
     services.deactivate_user(user=world.ann1, actor=world.owner)
     world.ann1.refresh_from_db()
     assert world.ann1.role == Role.ANNOTATOR
+
+
+def test_the_delete_page_of_an_inactive_user_only_counts_the_answers(world, overlap_2, login):
+    services.deactivate_user(user=world.ann2, actor=world.owner)
+
+    page = login(world.owner).get(reverse("admin:accounts_user_delete", args=[world.ann2.pk]))
+
+    text = page.content.decode()
+    assert "Deleting removes 2 answers for good" in text
+    assert "Deactivate instead" not in text
