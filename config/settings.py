@@ -4,6 +4,7 @@ Safe development defaults; production refuses to start without a SECRET_KEY.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -259,6 +260,53 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+# --- Cache and rate limits (issue 18) ----------------------------------------------------
+# One cache shared by every web process, so the limits below hold across processes: a table
+# of Loam's database (created by apps.core's migration), or Redis when REDIS_URL is set.
+LOAM_CACHE_TABLE = "loam_cache"
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            # Django's, with `set` in one statement (every API request counts).
+            "BACKEND": "apps.core.cache.DatabaseCache",
+            "LOCATION": LOAM_CACHE_TABLE,
+            # Past this many entries, Django's `add` culls a third of them, limits' counts
+            # among them (its default is 300): room for every user and client address.
+            "OPTIONS": {"MAX_ENTRIES": env_int("LOAM_CACHE_MAX_ENTRIES", 20_000)},
+        }
+    }
+# allauth's limits (rates: "amount/duration[/ip|key|user]", several comma-separated). Failed
+# sign-ins: per client IP and per username; password reset e-mails: per IP and per address.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("LOAM_LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
+    "reset_password": os.environ.get("LOAM_PASSWORD_RESET_RATE", "20/m/ip,5/m/key"),
+}
+# Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For
+# (allauth's setting; the API's per-IP limit reads the same address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("LOAM_TRUSTED_PROXY_COUNT", 0)
+
+
+# API requests with a bad or missing key, per client IP ("amount/second|minute|hour|day");
+# per-user budget for everything else: generous, a bulk SDK upload never reaches it.
+def env_rate(name: str, default: str) -> str:
+    raw = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(f"{name} must be a rate like 60/minute, got {raw!r}")
+    return raw
+
+
+LOAM_API_BAD_KEY_RATE = env_rate("LOAM_API_BAD_KEY_RATE", "60/minute")
+LOAM_API_USER_RATE = env_rate("LOAM_API_USER_RATE", "6000/minute")
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["apps.api.throttling.UserBudget"]
+# --- end of cache and rate limits ---------------------------------------------------------
 
 LOGGING = {
     "version": 1,

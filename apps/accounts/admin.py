@@ -11,15 +11,23 @@ user (its username rule shows on the username field; the user gets an API key, s
 nowhere: a new one comes from the profile page), `update_user` saves role, names and
 password changes, `delete_user` deletes (never yourself), and memberships come and go by
 `workspaces.services.add_member` / `remove_member`.
+
+Removing someone is deactivation by default (`deactivate_user`: no more sign-in or API
+keys, their answers stay): the list's "deactivate" / "reactivate" actions, the change form's
+"active" box, and the delete pages, which offer it first and say what deleting costs.
 """
 
 from allauth.account.models import EmailAddress
 from django.contrib import admin
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.accounts import services
 from apps.accounts.models import ApiKey, Role, User
@@ -146,6 +154,15 @@ class ApiKeyInline(ScopedAdminMixin, admin.TabularInline):
         return may_edit_user(request, obj) and super().has_delete_permission(request, obj)
 
 
+def delete_selected_offering_deactivation(modeladmin, request, queryset):
+    """Django's bulk delete, whose confirmation page also counts the answers deleting would
+    remove and offers deactivation instead."""
+    response = delete_selected(modeladmin, request, queryset)
+    if isinstance(response, TemplateResponse):
+        response.context_data["answers"] = queryset.aggregate(n=Count("responses"))["n"]
+    return response
+
+
 @admin.register(User)
 class UserAdmin(ServiceAdminMixin, ScopedAdminMixin, DjangoUserAdmin):
     form = LoamUserChangeForm
@@ -168,6 +185,7 @@ class UserAdmin(ServiceAdminMixin, ScopedAdminMixin, DjangoUserAdmin):
     ordering = ("username",)
     filter_horizontal = ()
     inlines = (MembershipInline, ApiKeyInline)
+    actions = ("deactivate_users", "reactivate_users")
 
     def get_queryset(self, request):
         # Only the memberships the viewer may see: never another tenant's workspace name.
@@ -200,8 +218,12 @@ class UserAdmin(ServiceAdminMixin, ScopedAdminMixin, DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            if "is_active" in form.changed_data:  # through the service, which signals it
+                wanted, obj.is_active = obj.is_active, not obj.is_active
+                switch = services.reactivate_user if wanted else services.deactivate_user
+                switch(user=obj, actor=request.user)
             # Role and names through the service, as the API's PATCH; the form's other
-            # columns (username, e-mail, active) are saved with them.
+            # columns (username, e-mail) are saved with them.
             services.update_user(
                 user=obj, first_name=obj.first_name, last_name=obj.last_name, role=obj.role
             )
@@ -232,6 +254,53 @@ class UserAdmin(ServiceAdminMixin, ScopedAdminMixin, DjangoUserAdmin):
             return add(row)
 
         save_rows(formset, add=add, change=move, delete=leave)
+
+    def _switch_active(self, request, queryset, switch) -> int:
+        """`switch` each user the viewer may edit (never an owner unless they are one);
+        the count of users it was applied to."""
+        editable = [user for user in queryset if may_edit_user(request, user)]
+        for user in editable:  # in the action's transaction: all or nothing
+            switch(user=user, actor=request.user)
+        return len(editable)
+
+    @admin.action(description=_("Deactivate selected users (they keep their answers)"))
+    def deactivate_users(self, request, queryset):
+        count = self._switch_active(request, queryset, services.deactivate_user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user deactivated: they can no longer sign in or use API keys.",
+                "%(count)d users deactivated: they can no longer sign in or use API keys.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Reactivate selected users"))
+    def reactivate_users(self, request, queryset):
+        count = self._switch_active(request, queryset, services.reactivate_user)
+        self.message_user(
+            request,
+            ngettext("%(count)d user reactivated.", "%(count)d users reactivated.", count)
+            % {"count": count},
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        user = self.get_object(request, unquote(object_id))  # in the viewer's scope
+        if user is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "deactivate_users": [user] if user.is_active else [],
+                "answers": user.responses.count(),
+            }
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_selected_offering_deactivation, name, description)
+        return actions
 
     def delete_model(self, request, obj):
         services.delete_user(user=obj, actor=request.user)

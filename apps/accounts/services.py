@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.accounts import signals
 from apps.accounts.models import ApiKey, Role, User, hash_api_key
 from apps.core.errors import Conflict, Problems, ValidationFailed
 
@@ -115,9 +116,35 @@ def update_user(*, user: User, **changes) -> User:
 
 
 @transaction.atomic
+def deactivate_user(*, user: User, actor: User) -> User:
+    """The default way to remove someone: they can no longer sign in or use their API keys
+    (Django's backends and `ApiKey.find_user` refuse inactive users); their answers stay."""
+    if user.pk == actor.pk:
+        raise Conflict.single(("id",), _("You cannot deactivate yourself."))
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active", "updated_at"])
+        signals.user_deactivated.send(sender=User, user=user, actor=actor)
+    return user
+
+
+@transaction.atomic
+def reactivate_user(*, user: User, actor: User) -> User:
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active", "updated_at"])
+        signals.user_reactivated.send(sender=User, user=user, actor=actor)
+    return user
+
+
+@transaction.atomic
 def delete_user(*, user: User, actor: User) -> None:
+    """Delete for good: the user's answers go with them. `user_deleting` lets the apps above
+    act first in this transaction (responses: delete them and recount their records'
+    statuses, so no record stays completed on answers that are gone)."""
     if user.pk == actor.pk:
         raise Conflict.single(("id",), _("You cannot delete yourself."))
+    signals.user_deleting.send(sender=User, user=user, actor=actor)
     user.delete()
 
 

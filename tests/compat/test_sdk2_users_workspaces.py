@@ -81,8 +81,8 @@ def test_remove_user_from_workspace_and_delete_user(team, connect, rg):
     workspace.remove_user(user)
     assert not WorkspaceMember.objects.filter(workspace=team.workspace, user=team.ann2).exists()
 
-    user.delete()
-    assert not User.objects.filter(username="compat-ann2").exists()
+    user.delete()  # deactivates (README, Removing people): no sign-in, no keys, answers kept
+    assert not User.objects.get(username="compat-ann2").is_active
 
 
 def test_duplicate_workspace_is_a_conflict(team, connect, rg):

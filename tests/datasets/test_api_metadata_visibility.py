@@ -224,14 +224,14 @@ def test_annotator_filters_the_list_by_a_visible_property(api, world, ds):
 def test_annotator_list_query_count_is_constant(api, world, ds, django_assert_num_queries, n):
     upsert_records(dataset=ds, items=items(n, prefix="more"), mode="create")
     client = api(world.ann1)
-    # 1 API key, 2 dataset access, 3 COUNT, 4 page, 5 the names of the hidden metadata
-    # properties, 6 the caller's responses, 7 suggestions
-    with django_assert_num_queries(7):
+    # 1 API key, 2-3 rate budget (cache read, write), 4 dataset access, 5 COUNT, 6 page,
+    # 7 the names of the hidden metadata properties, 8 the caller's responses, 9 suggestions
+    with django_assert_num_queries(9):
         answer = client.get(records_url(ds), {"include": ["responses", "suggestions"]})
     assert answer.json()["total"] == n + 3
     # With a metadata filter, the properties it reads tell which are hidden: 1 API key,
-    # 2 dataset access, 3 metadata properties (filter), 4 COUNT, 5 page.
-    with django_assert_num_queries(5):
+    # 2-3 rate budget, 4 dataset access, 5 metadata properties (filter), 6 COUNT, 7 page.
+    with django_assert_num_queries(7):
         answer = client.get(records_url(ds), {"metadata": "src:web"})
     assert answer.json()["total"] == n + 3
 
@@ -240,10 +240,10 @@ def test_annotator_list_query_count_is_constant(api, world, ds, django_assert_nu
 def test_annotator_search_query_count_is_constant(api, world, ds, django_assert_num_queries, n):
     upsert_records(dataset=ds, items=items(n, prefix="more"), mode="create")
     client = api(world.ann1)
-    # 1 API key, 2 dataset access, 3-6 schema (fields, questions, metadata properties —
-    # which tell the hidden ones — vector settings), 7 COUNT, 8 page, 9 the caller's
-    # responses: no query of its own for the hidden names.
-    with django_assert_num_queries(9):
+    # 1 API key, 2-3 rate budget (cache read, write), 4 dataset access, 5-8 schema (fields,
+    # questions, metadata properties — which tell the hidden ones — vector settings),
+    # 9 COUNT, 10 page, 11 the caller's responses: no query of its own for the hidden names.
+    with django_assert_num_queries(11):
         answer = client.post(
             f"{search_urls(ds)[1]}?include=responses&limit=1000", {}, format="json"
         )

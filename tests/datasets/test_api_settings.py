@@ -451,8 +451,8 @@ def test_list_query_count_is_constant(world, api, make_dataset, kind, django_ass
         dataset = make_dataset(world.ws_a, fields=[], questions=[], publish=False)
         for i in range(n):
             add(dataset=dataset, name=f"s{i}", **attrs)
-        # 1. the API key and its user  2. the dataset, scoped to the caller's workspaces
-        # 3. the settings of that kind
-        with django_assert_num_queries(3):
+        # 1. the API key and its user  2-3. the user's rate budget (cache read, write)
+        # 4. the dataset, scoped to the caller's workspaces  5. the settings of that kind
+        with django_assert_num_queries(5):
             response = client.get(f"/api/v1/{prefix}/{dataset.id}/{kind}")
         assert len(response.json()["items"]) == n

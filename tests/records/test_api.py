@@ -357,13 +357,14 @@ def test_annotator_sees_only_own_responses(api, world, ds):
 def test_bulk_create_query_count_is_constant(api, world, ds, django_assert_num_queries, n):
     client = api(world.owner)
     body = {"items": [item(i, ds) for i in range(n)]}
-    # 1 API key, 2 dataset access, 3 SAVEPOINT, 4-7 schema (fields, questions, metadata
-    # properties, vector settings), 8 existing records by external_id, (records,
-    # suggestions and vectors go in by COPY on the raw psycopg cursor, which Django's query
-    # log does not see), 9 dataset last_activity_at, 10-11 the work queue's insertion
-    # hook (assignment rules, restart exhausted queue marks), 12 RELEASE; the answer is
-    # built from what was written (no re-read).
-    with django_assert_num_queries(12):
+    # 1 API key, 2-3 the user's rate budget (cache read, write), 4 dataset access,
+    # 5 SAVEPOINT, 6-9 schema (fields, questions, metadata properties, vector settings),
+    # 10 existing records by external_id, (records, suggestions and vectors go in by COPY
+    # on the raw psycopg cursor, which Django's query log does not see), 11 dataset
+    # last_activity_at, 12-13 the work queue's insertion hook (assignment rules, restart
+    # exhausted queue marks), 14 RELEASE; the answer is built from what was written (no
+    # re-read).
+    with django_assert_num_queries(14):
         assert client.post(url(ds, "/bulk"), body, format="json").status_code == 201
 
 
@@ -377,13 +378,14 @@ def test_bulk_upsert_query_count_is_constant(api, world, ds, django_assert_num_q
         "values": {"response_ranking": {"value": 1}},
     }
     body = {"items": [item(i, ds, responses=[response]) for i in range(2 * n)]}
-    # API key, dataset access, SAVEPOINT, schema (4), existing records, response users,
-    # (COPY new records: not logged), work queue hook (assignment rules, restart exhausted
-    # queue marks), UPDATE matched metadata, upsert suggestions, upsert vectors, lock the
-    # records answered, upsert responses with their records' statuses (one statement; it
-    # tells created from updated for the webhook events), dataset last_activity_at,
-    # RELEASE; the answer: records, responses, suggestions, vectors.
-    with django_assert_num_queries(22):
+    # API key, rate budget (cache read, write), dataset access, SAVEPOINT, schema (4),
+    # existing records, response users, (COPY new records: not logged), work queue hook
+    # (assignment rules, restart exhausted queue marks), UPDATE matched metadata, upsert
+    # suggestions, upsert vectors, lock the records answered, upsert responses with their
+    # records' statuses (one statement; it tells created from updated for the webhook
+    # events), dataset last_activity_at, RELEASE; the answer: records, responses,
+    # suggestions, vectors.
+    with django_assert_num_queries(24):
         answer = client.put(url(ds, "/bulk"), body, format="json")
     assert answer.status_code == 200
     assert len(answer.json()["updated_item_ids"]) == n
@@ -394,9 +396,9 @@ def test_bulk_upsert_query_count_is_constant(api, world, ds, django_assert_num_q
 def test_list_query_count_is_constant(api, world, ds, django_assert_num_queries, n):
     client = api(world.owner)
     client.post(url(ds, "/bulk"), {"items": [item(i, ds) for i in range(n)]}, format="json")
-    # 1 API key, 2 dataset access, 3 metadata property names (filter), 4 COUNT, 5 page,
-    # 6 responses, 7 suggestions, 8 vectors
-    with django_assert_num_queries(8):
+    # 1 API key, 2-3 rate budget (cache read, write), 4 dataset access, 5 metadata property
+    # names (filter), 6 COUNT, 7 page, 8 responses, 9 suggestions, 10 vectors
+    with django_assert_num_queries(10):
         answer = client.get(
             url(ds),
             {

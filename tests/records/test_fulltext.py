@@ -185,8 +185,9 @@ def test_search_query_count_does_not_grow_with_the_page(api, world, ds, django_a
     client = api(world.owner)
     search(client, ds, "shared")  # warm up: content types, caches
     for limit in (1, 50):
-        # key with its user, dataset access, fields, questions, metadata properties,
-        # vector settings, count, page (ranked), the page's responses.
-        with django_assert_num_queries(9):
+        # key with its user, the user's rate budget (cache read, write), dataset access,
+        # fields, questions, metadata properties, vector settings, count, page (ranked),
+        # the page's responses.
+        with django_assert_num_queries(11):
             answer = search(client, ds, "shared", limit=limit, include="responses")
         assert len(answer.json()["items"]) == limit

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -59,3 +60,13 @@ class UserUpdateSerializer(serializers.Serializer):
     last_name = serializers.CharField(allow_null=True, allow_blank=True, required=False)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     password = serializers.CharField(min_length=8, max_length=100, required=False)
+
+
+class UserDeleteQuery(serializers.Serializer):
+    hard = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Delete the user and their answers for good (records are recounted). Without it, "
+            "the user is deactivated: no more sign-in or API keys, their answers stay."
+        ),
+    )

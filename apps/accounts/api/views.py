@@ -11,6 +11,7 @@ from apps.accounts.access import access_user
 from apps.accounts.api.serializers import (
     LegacyUserSerializer,
     UserCreateSerializer,
+    UserDeleteQuery,
     UserSerializer,
     UserUpdateSerializer,
 )
@@ -62,6 +63,21 @@ def _create_user(request):
     return user
 
 
+def _remove_user(request, user_id, serializer_class) -> dict:
+    """DELETE of a user deactivates them (they can no longer sign in or use keys; their
+    answers stay); `?hard=true` deletes them and their answers for good. Answers the user as
+    they were before."""
+    query = UserDeleteQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    user = access_user(request.user, user_id)
+    data = serializer_class(user).data
+    if query.validated_data["hard"]:
+        services.delete_user(user=user, actor=request.user)
+    else:
+        services.deactivate_user(user=user, actor=request.user)
+    return data
+
+
 class UsersView(GenericAPIView):
     serializer_class = UserSerializer
 
@@ -97,12 +113,9 @@ class UserDetailView(GenericAPIView):
         services.update_user(user=user, **body.validated_data)
         return Response(UserSerializer(user).data)
 
-    @extend_schema(responses={200: UserSerializer})
+    @extend_schema(parameters=[UserDeleteQuery], responses={200: UserSerializer})
     def delete(self, request, user_id):
-        user = access_user(request.user, user_id)
-        data = UserSerializer(user).data
-        services.delete_user(user=user, actor=request.user)
-        return Response(data)
+        return Response(_remove_user(request, user_id, UserSerializer))
 
 
 class UserWorkspacesView(GenericAPIView):
@@ -136,9 +149,6 @@ class LegacyUserDetailView(GenericAPIView):
     serializer_class = LegacyUserSerializer
     permission_classes = [IsOwner]
 
-    @extend_schema(responses={200: LegacyUserSerializer})
+    @extend_schema(parameters=[UserDeleteQuery], responses={200: LegacyUserSerializer})
     def delete(self, request, user_id):
-        user = access_user(request.user, user_id)
-        data = LegacyUserSerializer(user).data
-        services.delete_user(user=user, actor=request.user)
-        return Response(data)
+        return Response(_remove_user(request, user_id, LegacyUserSerializer))
