@@ -191,6 +191,7 @@ def on_user_logged_in(sender, *, request, user, **kwargs):
     record(
         Action.SIGNED_IN,
         actor=user,
+        request=request,
         target_type="user",
         target_id=user.pk,
         target_label=user.get_username(),
@@ -202,7 +203,9 @@ def on_user_login_failed(sender, *, credentials, request=None, **kwargs):
     tried = str(credentials.get("username") or credentials.get("email") or "")
     record(
         Action.SIGN_IN_FAILED,
+        actor=None,  # nobody: whoever was signed in before, it is not them trying
         actor_username=tried,
+        request=request,
         target_type="user",
         target_label=tried,
     )

@@ -14,12 +14,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apps.audit.context import current
+from apps.audit.context import current, who_of
 from apps.audit.models import AuditEntry
 
 MAX_TEXT = 1000  # longer strings in the details (guidelines, say) are cut to this
 PRUNE_EVERY = timedelta(days=1)
 
+_FROM_CONTEXT = object()  # `record(actor=…)` not given: whoever the context says acts
 _prune_lock = threading.Lock()
 _next_prune_at = None
 
@@ -33,13 +34,15 @@ def record(
     target_id="",
     target_label: str = "",
     details: dict | None = None,
-    actor=None,
+    actor=_FROM_CONTEXT,
     actor_username: str | None = None,
+    request=None,
 ) -> None:
     """An entry for `action`, written once the current transaction commits. `dataset` gives
-    the workspace unless `workspace` does; `actor` overrides who the context says acts."""
-    who = current()
-    user = actor if actor is not None else who.user
+    the workspace unless `workspace` does; `actor` overrides who the context says acts, and
+    `request` (a sign-in's) where."""
+    who = who_of(request) if request is not None else current()
+    user = who.user if actor is _FROM_CONTEXT else actor
     if dataset is not None and workspace is None:
         workspace = dataset.workspace
     row = {

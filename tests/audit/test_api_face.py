@@ -73,8 +73,16 @@ def test_people_and_memberships_through_the_api(world, api, committed):
     with committed():
         body = {"username": "newbie", "password": "pw-loam-1234", "role": "annotator"}
         user_id = client.post("/api/v1/users", body, format="json").json()["id"]
-        assert client.patch(f"/api/v1/users/{user_id}", {"role": "admin"}, format="json").status_code == 200
-        assert client.patch(f"/api/v1/users/{user_id}", {"first_name": "Nel"}, format="json").status_code == 200
+        assert (
+            client.patch(f"/api/v1/users/{user_id}", {"role": "admin"}, format="json").status_code
+            == 200
+        )
+        assert (
+            client.patch(
+                f"/api/v1/users/{user_id}", {"first_name": "Nel"}, format="json"
+            ).status_code
+            == 200
+        )
         member = f"/api/v1/workspaces/{world.ws_b.pk}/users/{user_id}"
         assert client.post(member).status_code == 201
         assert client.delete(member).status_code == 200
