@@ -11,10 +11,11 @@ import json
 
 from django.contrib import admin
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import pgettext_lazy
 
-from apps.audit.models import AuditEntry
+from apps.audit.models import WHEN_FORMAT, AuditEntry
 from apps.datasets.models import Dataset
 from apps.workspaces.access import managed_workspaces_for
 from apps.workspaces.admin_scoping import (
@@ -58,8 +59,11 @@ class DatasetFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "who", "face", "action", "where", "target_label", "summary", "ip")
-    list_display_links = ("at",)
+    # The IP and the full details are on the entry's page. The target carries a one-line
+    # summary of the details under it; a phone shows when, what, who and on what
+    # (static/audit/admin.css hides the rest).
+    list_display = ("when", "action", "who", "face", "where", "target")
+    list_display_links = ("when",)
     list_filter = (
         "action",
         "face",
@@ -75,7 +79,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_per_page = 50
     # The view page: every column, read-only; the details as indented JSON.
     fields = (
-        "at",
+        "when",
         "actor_username",
         "face",
         "action",
@@ -90,6 +94,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "ip",
     )
     readonly_fields = fields
+
+    class Media:
+        css = {"all": ("audit/admin.css",)}
 
     def get_queryset(self, request):
         return visible_entries(super().get_queryset(request), request.user)
@@ -109,21 +116,32 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=pgettext_lazy("audit", "when"), ordering="at")
+    def when(self, entry):
+        return timezone.localtime(entry.at).strftime(WHEN_FORMAT)
+
     @admin.display(description=pgettext_lazy("audit", "actor"), ordering="actor_username")
     def who(self, entry):
         return entry.actor_username or "—"
 
-    @admin.display(description=pgettext_lazy("audit", "where"))
+    @admin.display(description=pgettext_lazy("audit", "where"), ordering="dataset_name")
     def where(self, entry):
-        parts = [name for name in (entry.workspace_name, entry.dataset_name) if name]
-        return " / ".join(parts) or "—"
+        """The dataset, or else the workspace; the whole path on hover."""
+        path = " / ".join(name for name in (entry.workspace_name, entry.dataset_name) if name)
+        if not path:
+            return "—"
+        return format_html('<span title="{}">{}</span>', path, entry.dataset_name or path)
 
-    @admin.display(description=pgettext_lazy("audit", "details"))
-    def summary(self, entry):
-        text = _summary(entry.details)
-        if len(text) > SUMMARY_LENGTH:
-            text = text[: SUMMARY_LENGTH - 1] + "…"
-        return text or "—"
+    @admin.display(description=pgettext_lazy("audit", "target"), ordering="target_label")
+    def target(self, entry):
+        summary = _summary(entry.details)
+        if len(summary) > SUMMARY_LENGTH:
+            summary = summary[: SUMMARY_LENGTH - 1] + "…"
+        if not summary:
+            return entry.target_label or "—"
+        return format_html(
+            '{}<div class="audit-summary">{}</div>', entry.target_label or "—", summary
+        )
 
     @admin.display(description=pgettext_lazy("audit", "details"))
     def pretty_details(self, entry):

@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 class AuditConfig(AppConfig):
     name = "apps.audit"
     label = "audit"
-    verbose_name = pgettext_lazy("audit", "Audit")
+    verbose_name = pgettext_lazy("audit", "Audit trail")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -7,15 +7,18 @@ what was recorded about them. The one link is `actor`, kept for the admin's filt
 person; it goes null when that person is hard-deleted (their username stays).
 
 Rows are only ever inserted; `save()` on a stored row, `delete()` and the queryset's
-`update()`/`delete()` refuse. The one exception is the retention prune
-(`AuditEntry.objects.prune`).
+`update()`/`delete()` refuse, and so does the database (a trigger, migration 0002), raw SQL
+included. The one exception is the retention prune (`AuditEntry.objects.prune`).
 """
 
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, transaction
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
+
+WHEN_FORMAT = "%Y-%m-%d %H:%M:%S"  # to the second: an audit is read in order
 
 
 class Face(models.TextChoices):
@@ -63,8 +66,15 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AppendOnly("Audit entries are only removed by the retention prune.")
 
     def prune(self, *, older_than) -> int:
-        """Delete the entries recorded before `older_than` (the retention setting's job)."""
-        return models.QuerySet.delete(self.filter(at__lt=older_than))[0]
+        """Delete the entries recorded before `older_than` (the retention setting's job):
+        the one delete the database lets through (migration 0002), in its own transaction."""
+        with transaction.atomic(using=self.db):
+            with connections[self.db].cursor() as cursor:
+                cursor.execute("SET LOCAL loam.audit_prune = 'on'")
+            deleted = models.QuerySet.delete(self.filter(at__lt=older_than))[0]
+            with connections[self.db].cursor() as cursor:
+                cursor.execute("SET LOCAL loam.audit_prune = 'off'")
+        return deleted
 
 
 class AuditEntry(models.Model):
@@ -103,7 +113,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = pgettext_lazy("audit", "audit entry")
-        verbose_name_plural = pgettext_lazy("audit", "audit trail")
+        verbose_name_plural = pgettext_lazy("audit", "audit entries")
         ordering = ["-at"]
         # The admin's filters, each with the list's order (newest first).
         indexes = [
@@ -114,7 +124,8 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '—'} {self.action}"
+        when = timezone.localtime(self.at).strftime(WHEN_FORMAT)
+        return f"{when} · {self.actor_username or '—'} · {self.get_action_display()}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

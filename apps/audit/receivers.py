@@ -50,7 +50,7 @@ def _setting(action, sender, dataset, setting, **details):
         target_type=sender._meta.model_name,
         target_id=setting.pk,
         target_label=setting.name,
-        details={"kind": str(sender._meta.verbose_name), "type": setting.type, **details},
+        details={"type": setting.type, **details},
     )
 
 
