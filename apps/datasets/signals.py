@@ -1,6 +1,7 @@
 """What happens to datasets, for whoever listens: the work queue and the record statuses
 (connected in `AnnotationConfig.ready()` and `ResponsesConfig.ready()`), the webhooks
-(`WebhooksConfig.ready()`), the audit trail of issue 18 next; a listener is one `connect()`.
+(`WebhooksConfig.ready()`), the audit trail (`AuditConfig.ready()`); a listener is one
+`connect()`.
 
 Sent by `services.py` inside its transaction, with `sender=Dataset` and `dataset=`: a
 listener that acts outside the database waits for the commit (`transaction.on_commit`), as
