@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.api",
     "apps.exports",
     "apps.webhooks",
+    "apps.audit",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.audit.middleware.AuditContextMiddleware",
     "apps.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -238,6 +240,9 @@ TASKS = {
 # Webhook targets on private networks are refused (SSRF), except these hosts or CIDRs
 # (comma-separated), e.g. an on-premise receiver: "hooks.internal,10.1.2.0/24".
 LOAM_WEBHOOK_ALLOWED_HOSTS = env_list("LOAM_WEBHOOK_ALLOWED_HOSTS", [])
+# The audit trail keeps entries this many days (0: forever); older ones are pruned by the
+# first write of each day and by `manage.py prune_audit`.
+LOAM_AUDIT_RETENTION_DAYS = env_int("LOAM_AUDIT_RETENTION_DAYS", 365)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Loam API",
     "DESCRIPTION": "Argilla-compatible /api/v1 plus Loam's own extensions.",

@@ -100,18 +100,30 @@ def create_user(
         user.set_unusable_password()
     user.save()
     _key, clear_key = ApiKey.issue(user=user, key=api_key, name="default")
+    signals.user_created.send(sender=User, user=user)
     created = MEMBERSHIPS.join(user, list(workspaces)) if workspaces else []
     return user, clear_key, created
 
 
+# What listeners hear changed (`signals.user_updated`); a new password only as a fact.
+_WATCHED = ("username", "first_name", "last_name", "email", "role", "is_active")
+
+
 @transaction.atomic
 def update_user(*, user: User, **changes) -> User:
+    # The stored row, not `user`: the admin hands over an instance its form already changed.
+    before = User.objects.filter(pk=user.pk).values(*_WATCHED).first() or {}
     for attribute in ("first_name", "last_name", "role"):
         if attribute in changes and changes[attribute] is not None:
             setattr(user, attribute, changes[attribute])
     if changes.get("password"):
         user.set_password(changes["password"])
     user.save()
+    changed = {a: (old, getattr(user, a)) for a, old in before.items() if old != getattr(user, a)}
+    if changes.get("password"):
+        changed["password"] = ("…", "…")
+    if changed:
+        signals.user_updated.send(sender=User, user=user, changes=changed)
     return user
 
 
@@ -135,6 +147,16 @@ def reactivate_user(*, user: User, actor: User) -> User:
         user.save(update_fields=["is_active", "updated_at"])
         signals.user_reactivated.send(sender=User, user=user, actor=actor)
     return user
+
+
+def issue_api_key(*, user: User, name: str, revoke_others: bool = False) -> tuple[ApiKey, str]:
+    """A new API key for `user` (the clear key is returned, to be shown once); with
+    `revoke_others`, every older key of theirs stops working."""
+    if revoke_others:
+        ApiKey.objects.filter(user=user).delete()
+    key, clear = ApiKey.issue(user=user, name=name)
+    signals.api_key_issued.send(sender=User, user=user, name=name)
+    return key, clear
 
 
 @transaction.atomic

@@ -27,6 +27,15 @@ from apps.datasets.models import (
 from apps.workspaces.models import Workspace
 
 _UNSET = object()
+# What `update_dataset` may change, as listeners are told (`signals.dataset_updated`).
+_UPDATABLE = ("name", "guidelines", "allow_extra_metadata", "min_submitted", "metadata")
+
+
+def _changes(instance, before: dict) -> dict:
+    """{attribute: (old, new)} of the attributes of `before` that `instance` now holds
+    differently."""
+    after = {attribute: getattr(instance, attribute) for attribute in before}
+    return {a: (before[a], after[a]) for a in before if before[a] != after[a]}
 
 
 def _clean_dataset_name(problems: Problems, name) -> None:
@@ -140,6 +149,7 @@ def update_dataset(
         raise _conflict_name(_("Dataset"), name)
 
     old_min_submitted = dataset.min_submitted
+    before = {attribute: getattr(dataset, attribute) for attribute in _UPDATABLE}
     changes = {
         "name": name,
         "guidelines": guidelines,
@@ -153,7 +163,7 @@ def update_dataset(
     dataset.save()
     if dataset.min_submitted != old_min_submitted:
         signals.min_submitted_changed.send(sender=Dataset, dataset=dataset)
-    signals.dataset_updated.send(sender=Dataset, dataset=dataset)
+    signals.dataset_updated.send(sender=Dataset, dataset=dataset, changes=_changes(dataset, before))
     return dataset
 
 
@@ -203,11 +213,13 @@ def _create_setting(model, *, dataset: Dataset, kind: str, cleaned: dict):
         raise _conflict_name(kind, cleaned["name"])
     try:
         with transaction.atomic():
-            return model.objects.create(
+            setting = model.objects.create(
                 dataset=dataset, position=_next_position(model, dataset), **cleaned
             )
     except IntegrityError:
         raise _conflict_name(kind, cleaned["name"]) from None
+    signals.setting_added.send(sender=model, dataset=dataset, setting=setting)
+    return setting
 
 
 @transaction.atomic
@@ -276,10 +288,19 @@ def update_setting(*, setting, **data):
         problems = Problems()
         cleaned["required"] = sv.clean_bool(problems, "required", data["required"], default=True)
         problems.raise_if_any()
+    before = {attribute: getattr(setting, attribute) for attribute in cleaned}
     for attribute, value in cleaned.items():
         setattr(setting, attribute, value)
     setting.save()
+    _setting_updated(setting, _changes(setting, before))
     return setting
+
+
+def _setting_updated(setting, changes: dict) -> None:
+    if changes:
+        signals.setting_updated.send(
+            sender=type(setting), dataset=setting.dataset, setting=setting, changes=changes
+        )
 
 
 def _clean_settings_update(setting, settings: dict) -> dict:
@@ -315,8 +336,10 @@ def move_setting(*, setting, position: int) -> None:
         raise ValidationFailed.single(
             ("position",), _("The position must be a whole number, 0 or more.")
         )
+    changes = {"position": (setting.position, position)} if setting.position != position else {}
     setting.position = position
     setting.save(update_fields=["position", "updated_at"])
+    _setting_updated(setting, changes)
 
 
 @transaction.atomic
@@ -326,6 +349,7 @@ def delete_setting(*, setting) -> None:
         _ensure_draft(setting.dataset, _("Fields"))
     if isinstance(setting, Question):
         _ensure_draft(setting.dataset, _("Questions"))
+    signals.setting_deleting.send(sender=type(setting), dataset=setting.dataset, setting=setting)
     setting.delete()
 
 

@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from apps.accounts.models import User
 from apps.datasets.models import Dataset
 from apps.datasets.schema import DatasetSchema
-from apps.exports import source, writers
+from apps.exports import signals, source, writers
 from apps.exports.columns import Column
 from apps.exports.layout import LAYOUTS, RecordsLayout
 from apps.exports.models import ExportJob, ExportStatus
@@ -138,8 +138,18 @@ def prepare_export(
     )
 
 
+def announce_download(*, dataset: Dataset, format: str, task: str, job=None) -> None:
+    """The export's bytes leave Loam (`signals.export_downloaded`): streamed, served or
+    written by the command."""
+    signals.export_downloaded.send(
+        sender=Dataset, dataset=dataset, format=format, task=task, job=job
+    )
+
+
 def stream_export(export: Export) -> Iterator[bytes]:
-    """The export's bytes, batch by batch (the HF folder comes zipped)."""
+    """The export's bytes, batch by batch (the HF folder comes zipped); announced as a
+    download when asked for (in the request, before the first byte)."""
+    announce_download(dataset=export.dataset, format=export.format, task=export.task)
     if export.format == "hf":
         return writers.hf_zip_chunks(
             export.columns, export.batches(), export.filename.removesuffix(".zip")
@@ -212,10 +222,14 @@ def run_export(job: ExportJob) -> ExportJob:
 
 
 def export_file(job: ExportJob) -> Path | None:
+    """The finished job's file, to serve (announced as a download), or None."""
     if job.status != ExportStatus.DONE or not job.file_name:
         return None
     path = export_dir() / job.file_name
-    return path if path.is_file() else None
+    if not path.is_file():
+        return None
+    announce_download(dataset=job.dataset, format=job.format, task=job.task, job=job)
+    return path
 
 
 def _remove_tree(path: Path) -> None:

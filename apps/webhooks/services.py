@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import Problems
 from apps.webhooks import events as webhook_events
-from apps.webhooks import signing, targets
+from apps.webhooks import signals, signing, targets
 from apps.webhooks.models import PING, Delivery, DeliveryStatus, Event, Webhook
 
 _UNSET = object()
@@ -63,9 +63,11 @@ def create_webhook(*, url: str, events: list, description: str | None = None) ->
     events = clean_events(problems, events)
     description = clean_description(problems, description)
     problems.raise_if_any()
-    return Webhook.objects.create(
+    webhook = Webhook.objects.create(
         url=url, events=events, description=description, secret=signing.new_secret()
     )
+    signals.webhook_created.send(sender=Webhook, webhook=webhook)
+    return webhook
 
 
 @transaction.atomic
@@ -84,16 +86,19 @@ def update_webhook(
         description = clean_description(problems, description)
     problems.raise_if_any()
     changes = {"url": url, "events": events, "enabled": enabled, "description": description}
-    for attribute, value in changes.items():
-        if value is not _UNSET:
-            setattr(webhook, attribute, value)
+    before = {a: getattr(webhook, a) for a, value in changes.items() if value is not _UNSET}
+    for attribute in before:
+        setattr(webhook, attribute, changes[attribute])
     webhook.save()
+    changed = {a: (old, getattr(webhook, a)) for a, old in before.items() if old != changes[a]}
+    signals.webhook_updated.send(sender=Webhook, webhook=webhook, changes=changed)
     return webhook
 
 
 @transaction.atomic
 def delete_webhook(*, webhook: Webhook) -> None:
     """Its pending deliveries go with it: nothing more is sent."""
+    signals.webhook_deleting.send(sender=Webhook, webhook=webhook)
     webhook.delete()
 
 

@@ -30,6 +30,7 @@ def _valid_name(name) -> bool:
 
 def _join(user, names: list[str]) -> list:
     """Make `user` a member of the workspaces `names`, creating the missing ones (returned)."""
+    from apps.workspaces import signals
     from apps.workspaces.models import Workspace, WorkspaceMember
 
     created = []
@@ -37,5 +38,7 @@ def _join(user, names: list[str]) -> list:
         workspace, was_created = Workspace.objects.get_or_create(name=name)
         if was_created:
             created.append(workspace)
-        WorkspaceMember.objects.get_or_create(workspace=workspace, user=user)
+        _member, joined = WorkspaceMember.objects.get_or_create(workspace=workspace, user=user)
+        if joined:
+            signals.member_added.send(sender=WorkspaceMember, workspace=workspace, user=user)
     return created

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.errors import Conflict, ValidationFailed
+from apps.workspaces import signals
 from apps.workspaces.models import Workspace, WorkspaceMember, workspace_name_validator
 
 
@@ -63,7 +64,9 @@ def add_member(*, workspace: Workspace, user: User) -> WorkspaceMember:
             _("%(user)s is already a member of %(workspace)s.")
             % {"user": user.username, "workspace": workspace.name},
         )
-    return WorkspaceMember.objects.create(workspace=workspace, user=user)
+    member = WorkspaceMember.objects.create(workspace=workspace, user=user)
+    signals.member_added.send(sender=WorkspaceMember, workspace=workspace, user=user)
+    return member
 
 
 @transaction.atomic
@@ -73,3 +76,4 @@ def remove_member(*, workspace: Workspace, user: User) -> None:
         from apps.core.access import NotFound
 
         raise NotFound(_("This user is not a member of the workspace."))
+    signals.member_removed.send(sender=WorkspaceMember, workspace=workspace, user=user)

@@ -55,9 +55,7 @@ def profile(request):
 @require_POST
 def rotate_api_key(request):
     """Replace every key of mine with a new one, shown once on the next page."""
-    with transaction.atomic():
-        ApiKey.objects.filter(user=request.user).delete()
-        _key, clear = ApiKey.issue(user=request.user, name="web")
+    _key, clear = accounts.issue_api_key(user=request.user, name="web", revoke_others=True)
     request.session["new_api_key"] = clear
     messages.success(request, _("Your new API key is shown below, once. Old keys stop working."))
     return redirect("annotation:profile")

@@ -65,6 +65,7 @@ class Command(BaseCommand):
             counts["rows"] += rows
 
         written = services.write_export(export, output, progress)
+        services.announce_download(dataset=found, format=fmt, task=task)
         self.stdout.write(
             f"Wrote {counts['rows']} rows from {counts['records']} records to {written} ({fmt})."
         )
