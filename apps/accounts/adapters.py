@@ -119,15 +119,15 @@ def _refusal(request, sociallogin, reason: str, emails: list[str] = ()):
         "unverified": _(
             "%(provider)s did not confirm a verified e-mail address for you, so Loam cannot "
             "tell which account is yours. Verify your e-mail address with %(provider)s, or "
-            "ask an admin of your organisation."
+            "ask an admin of your organization."
         ),
         "unknown": _(
             "No Loam account has the e-mail address %(address)s. Ask an admin of your "
-            "organisation to create your account with this address, then sign in again."
+            "organization to create your account with this address, then sign in again."
         ),
         "ambiguous": _(
             "More than one Loam account has the e-mail address %(address)s. Ask an admin of "
-            "your organisation to keep it on one account only."
+            "your organization to keep it on one account only."
         ),
     }
     message = messages[reason] % {"provider": provider, "address": address}
