@@ -14,6 +14,7 @@ password changes, `delete_user` deletes (never yourself), and memberships come a
 """
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
@@ -41,6 +42,11 @@ if admin.site.is_registered(Group):
 # Users log in by username; allauth's e-mail addresses would be an unscoped, unused list.
 if admin.site.is_registered(EmailAddress):
     admin.site.unregister(EmailAddress)
+# SSO providers come from the environment only (config/sso.py), and links to them are made
+# by the sign-in policy (accounts.adapters): neither is edited by hand, nor listed unscoped.
+for _model in (SocialApp, SocialAccount, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class LoamUserCreationForm(UserCreationForm):

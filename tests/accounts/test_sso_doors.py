@@ -164,3 +164,11 @@ def test_someone_without_a_password_gets_an_api_key_from_the_profile(client, mak
     assert rotated.status_code == 200
     key = rotated.context["new_key"]
     assert key and ApiKey.find_user(key) == user
+
+
+def test_the_admin_lists_no_sso_models(client, make_user):
+    client.force_login(make_user("olivia", role=Role.OWNER))
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert page.count("/admin/socialaccount/") == 0

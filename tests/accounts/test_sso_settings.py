@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from config import sso
 
@@ -167,3 +168,16 @@ def test_settings_carry_the_environment():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "True True ['annotators'] ['github', 'openid_connect']\n"
+
+
+def test_the_readme_example_is_a_valid_configuration():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## SSO") : readme.index("## Configuration")]
+    line = next(row for row in section.splitlines() if row.startswith("export LOAM_OIDC_"))
+    value = line.split("=", 1)[1].strip("'")
+
+    app = sso.from_environ({"LOAM_OIDC_PROVIDERS": value}).providers["openid_connect"]["APPS"][0]
+
+    callback = f"/accounts/oidc/{app['provider_id']}/login/callback/"
+    assert f"https://loam.example.org{callback}" in section
+    assert reverse("openid_connect_callback", kwargs={"provider_id": "keycloak"}) == callback
