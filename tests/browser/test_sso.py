@@ -146,3 +146,19 @@ def test_the_admin_door_for_an_annotator_and_an_admin(
     through_provider(page, "adam@example.org")
     page.wait_for_url(f"{live_server.url}/admin/")
     assert page.locator("#site-name").is_visible()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_sign_in_the_provider_did_not_finish(
+    live_server, idp, settings, open_page, artifacts, size
+):
+    idp.use(settings)
+    page = open_page(size)
+
+    # What the provider sends back when the person cancels there.
+    page.goto(f"{live_server.url}/accounts/oidc/{PROVIDER_ID}/login/callback/?error=access_denied")
+    page.screenshot(path=str(artifacts / f"sso-did-not-finish-{size}.png"), full_page=True)
+    page.click("text=Back to the login page")
+
+    assert page.url == f"{live_server.url}/accounts/login/"
+    assert page.locator("button[data-provider=acme]").is_visible()
