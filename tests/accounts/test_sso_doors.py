@@ -172,3 +172,19 @@ def test_the_admin_lists_no_sso_models(client, make_user):
     page = client.get(reverse("admin:index")).content.decode()
 
     assert page.count("/admin/socialaccount/") == 0
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_login_page_costs_the_same_whatever_the_number_of_providers(
+    client, settings, count, django_assert_num_queries
+):
+    entries = [{**PROVIDER, "id": f"idp-{n}", "name": f"IdP {n}"} for n in range(count)]
+    settings.SOCIALACCOUNT_PROVIDERS = sso.from_environ(
+        {"LOAM_OIDC_PROVIDERS": json.dumps(entries)}
+    ).providers
+
+    # 1. SELECT socialaccount_socialapp (stored apps, ignored: providers come from settings)
+    with django_assert_num_queries(1):
+        page = client.get(reverse("account_login"))
+
+    assert page.content.decode().count("data-provider=") == count
