@@ -204,11 +204,10 @@ LOAM_PASSWORD_LOGIN = _sso.password_login
 # joins these workspaces.
 LOAM_SSO_OPEN_SIGNUP = _sso.open_signup
 LOAM_SSO_SIGNUP_WORKSPACES = list(_sso.signup_workspaces)
-# The adapter matches people by verified e-mail itself (allauth's own matching would wipe
-# the password of an admin-created account whose address it never saw verified).
+# The adapter matches people by verified e-mail and makes newcomers itself: allauth's own
+# matching would wipe the password of an admin-created account whose address it never saw
+# verified, and its signup form never shows.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
-SOCIALACCOUNT_AUTO_SIGNUP = True
-SOCIALACCOUNT_EMAIL_REQUIRED = False
 # The provider buttons POST (with CSRF); a GET only shows allauth's confirmation page.
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # Loam never calls the providers' APIs after sign-in: no tokens kept.

@@ -10,6 +10,7 @@ refused (the default), or, with `LOAM_SSO_OPEN_SIGNUP`, a new annotator made by
 then linked to the Loam account, so later sign-ins go by the provider's subject id.
 """
 
+import logging
 import operator
 import re
 from functools import reduce
@@ -18,6 +19,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import render
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role, User
 from apps.accounts.services import USERNAME_RE, create_user
 
+logger = logging.getLogger(__name__)
 USERNAME_MAX = 150
 # Characters a username may not hold become "-" (see services.USERNAME_RE).
 _NOT_USERNAME = re.compile(r"[^A-Za-z0-9_-]+")
@@ -114,6 +117,13 @@ def _free_username(preferred: str | None, email: str) -> str:
 
 def _refusal(request, sociallogin, reason: str, emails: list[str] = ()):
     provider = sociallogin.provider.name
+    logger.info("SSO sign-in refused (%s) via %s for %s", reason, provider, emails or "-")
+    # A failed sign-in, as Django reports a wrong password: for whoever keeps count.
+    user_login_failed.send(
+        sender=__name__,
+        credentials={"provider": sociallogin.account.provider, "emails": list(emails)},
+        request=request,
+    )
     address = ", ".join(emails)
     messages = {
         "unverified": _(

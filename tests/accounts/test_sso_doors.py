@@ -4,6 +4,7 @@ who has only ever signed in through a provider."""
 
 import importlib
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import clear_url_caches, reverse
@@ -188,3 +189,30 @@ def test_the_login_page_costs_the_same_whatever_the_number_of_providers(
         page = client.get(reverse("account_login"))
 
     assert page.content.decode().count("data-provider=") == count
+
+
+def test_github_gets_its_button(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = sso.from_environ(
+        {"LOAM_GITHUB_CLIENT_ID": "gh-id", "LOAM_GITHUB_CLIENT_SECRET": "gh-secret"}
+    ).providers
+
+    page = client.get(reverse("account_login")).content.decode()
+
+    assert 'action="/accounts/github/login/?process=login"' in page
+    assert "Continue with GitHub" in page
+
+
+def test_github_sign_in_asks_for_the_verified_addresses(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = sso.from_environ(
+        {"LOAM_GITHUB_CLIENT_ID": "gh-id", "LOAM_GITHUB_CLIENT_SECRET": "gh-secret"}
+    ).providers
+
+    answer = client.post("/accounts/github/login/")
+
+    assert answer.status_code == 302
+    url = urlsplit(answer.url)
+    query = parse_qs(url.query)
+    assert (url.netloc, url.path) == ("github.com", "/login/oauth/authorize")
+    assert query["client_id"] == ["gh-id"]
+    assert query["redirect_uri"] == ["http://testserver/accounts/github/login/callback/"]
+    assert query["scope"] == ["read:user user:email"]

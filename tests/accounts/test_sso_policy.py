@@ -10,6 +10,7 @@ from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.helpers import complete_social_login
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 
@@ -162,3 +163,18 @@ def test_providers_stored_in_the_database_are_ignored(rf):
     apps = get_adapter().list_apps(request)
 
     assert [app.provider_id for app in apps] == ["acme"]
+
+
+def test_a_refusal_is_reported_as_a_failed_sign_in(rf):
+    failures = []
+
+    def listen(sender, credentials, request, **kwargs):
+        failures.append(credentials)
+
+    user_login_failed.connect(listen)
+    try:
+        arrive(rf, "stranger@example.org")
+    finally:
+        user_login_failed.disconnect(listen)
+
+    assert failures == [{"provider": "acme", "emails": ["stranger@example.org"]}]
