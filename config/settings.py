@@ -199,7 +199,6 @@ SOCIALACCOUNT_PROVIDERS = _sso.providers
 SOCIALACCOUNT_ADAPTER = "apps.accounts.adapters.LoamSocialAccountAdapter"
 # Password login off: allauth refuses the login form's POST and drops password views.
 SOCIALACCOUNT_ONLY = not _sso.password_login
-LOAM_PASSWORD_LOGIN = _sso.password_login
 # Someone a provider vouches for but Loam does not know: refused, or a new annotator who
 # joins these workspaces.
 LOAM_SSO_OPEN_SIGNUP = _sso.open_signup

@@ -47,10 +47,6 @@ class SsoSettings:
     open_signup: bool = False
     signup_workspaces: tuple[str, ...] = ()
 
-    @property
-    def has_providers(self) -> bool:
-        return bool(self.providers)
-
 
 def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raw = environ.get(name)

@@ -48,7 +48,6 @@ class Provider:
         parsed = sso.from_environ({**self.environ(), **environ})
         settings.SOCIALACCOUNT_PROVIDERS = parsed.providers
         settings.SOCIALACCOUNT_ONLY = not parsed.password_login
-        settings.LOAM_PASSWORD_LOGIN = parsed.password_login
         settings.LOAM_SSO_OPEN_SIGNUP = parsed.open_signup
         settings.LOAM_SSO_SIGNUP_WORKSPACES = list(parsed.signup_workspaces)
 
