@@ -10,7 +10,7 @@ PORT ?= 8000
 V1_VENV ?= .venv-argilla-v1
 ARGILLA_V1_REQS := 'argilla-v1==1.29.1' 'datasets>1.17.0' 'pyarrow<21' 'pandas<3'
 
-.PHONY: run test fuzz lint install install-dev install-compat migrate seed clean
+.PHONY: run test fuzz lint install install-dev install-compat install-oidc migrate seed clean
 
 # Translations: locale/<lang>/LC_MESSAGES/django.po is the source; its .mo is built on install
 # by babel (pure Python, so no gettext tools are needed) and never committed.
@@ -45,6 +45,13 @@ install: $(VENV)/.installed $(MO_FILES)
 install-dev: $(VENV)/.installed-dev $(MO_FILES)
 # The real Argilla SDKs for tests/compat (without them those tests skip).
 install-compat: $(VENV)/.installed-compat $(V1_VENV)/.installed $(MO_FILES)
+
+# The real OpenID Connect provider the SSO tests start (tests/oidc: node's oidc-provider,
+# pinned by its package-lock.json). Without it those tests skip (LOAM_REQUIRE_OIDC: fail).
+OIDC_DIR := tests/oidc
+$(OIDC_DIR)/node_modules/.package-lock.json: $(OIDC_DIR)/package-lock.json
+	cd $(OIDC_DIR) && npm ci --no-audit --no-fund --loglevel=error
+install-oidc: $(OIDC_DIR)/node_modules/.package-lock.json
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input

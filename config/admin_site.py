@@ -8,6 +8,11 @@ imports of anything touching models (auth forms, the role helpers).
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,23 +20,6 @@ def _is_manager(user) -> bool:
     from apps.workspaces.admin_scoping import is_manager
 
     return is_manager(user)
-
-
-def _login_form_class():
-    from django.contrib.admin.forms import AdminAuthenticationForm
-    from django.core.exceptions import ValidationError
-
-    class LoamAdminAuthenticationForm(AdminAuthenticationForm):
-        def confirm_login_allowed(self, user):
-            super().confirm_login_allowed(user)
-            if not _is_manager(user):
-                raise ValidationError(
-                    self.error_messages["invalid_login"],
-                    code="invalid_login",
-                    params={"username": self.username_field.verbose_name},
-                )
-
-    return LoamAdminAuthenticationForm
 
 
 class LoamAdminSite(admin.AdminSite):
@@ -44,9 +32,21 @@ class LoamAdminSite(admin.AdminSite):
         return _is_manager(request.user)
 
     def login(self, request, extra_context=None):
-        if self.login_form is None:
-            self.login_form = _login_form_class()
-        return super().login(request, extra_context)
+        """The admin has no login form of its own: people come in through the one sign-in
+        door (allauth's login page: the same identity providers, the same rate limits) and
+        come back here. Someone signed in who may not enter gets a page saying so (403)."""
+        index = reverse("admin:index", current_app=self.name)
+        next_url = request.GET.get(REDIRECT_FIELD_NAME) or index
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = index
+        if not request.user.is_authenticated:
+            login_url = reverse("account_login")
+            return HttpResponseRedirect(f"{login_url}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+        if self.has_permission(request):
+            return HttpResponseRedirect(next_url)
+        return render(request, "admin/not_for_you.html", status=403)
 
 
 class LoamAdminConfig(AdminConfig):

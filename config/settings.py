@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
+from config import sso
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -69,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    # Single sign-on (config/sso.py): OpenID Connect providers and GitHub.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.github",
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
@@ -187,6 +193,28 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
+
+# --- Single sign-on (issue 18): identity providers and who may come in through them. -------
+# Read from the environment by config/sso.py (its docstring and the README's "SSO" section
+# list the variables); apps/accounts/adapters.py applies the policy.
+_sso = sso.from_environ(os.environ)
+SOCIALACCOUNT_PROVIDERS = _sso.providers
+SOCIALACCOUNT_ADAPTER = "apps.accounts.adapters.LoamSocialAccountAdapter"
+# Password login off: allauth refuses the login form's POST and drops password views.
+SOCIALACCOUNT_ONLY = not _sso.password_login
+# Someone a provider vouches for but Loam does not know: refused, or a new annotator who
+# joins these workspaces.
+LOAM_SSO_OPEN_SIGNUP = _sso.open_signup
+LOAM_SSO_SIGNUP_WORKSPACES = list(_sso.signup_workspaces)
+# The adapter matches people by verified e-mail and makes newcomers itself: allauth's own
+# matching would wipe the password of an admin-created account whose address it never saw
+# verified, and its signup form never shows.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# The provider buttons POST (with CSRF); a GET only shows allauth's confirmation page.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Loam never calls the providers' APIs after sign-in: no tokens kept.
+SOCIALACCOUNT_STORE_TOKENS = False
+# --- end of single sign-on ------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]

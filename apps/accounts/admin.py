@@ -18,6 +18,7 @@ keys, their answers stay): the list's "deactivate" / "reactivate" actions, the c
 """
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
@@ -49,6 +50,11 @@ if admin.site.is_registered(Group):
 # Users log in by username; allauth's e-mail addresses would be an unscoped, unused list.
 if admin.site.is_registered(EmailAddress):
     admin.site.unregister(EmailAddress)
+# SSO providers come from the environment only (config/sso.py), and links to them are made
+# by the sign-in policy (accounts.adapters): neither is edited by hand, nor listed unscoped.
+for _model in (SocialApp, SocialAccount, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class LoamUserCreationForm(UserCreationForm):
