@@ -8,6 +8,7 @@ imports of anything touching models (auth forms, the role helpers).
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.db.models.base import ModelBase
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import re_path, reverse
@@ -47,6 +48,22 @@ def _login_form_class():
                 )
 
     return LoamAdminAuthenticationForm
+
+
+class OwnerOnly:
+    """Mixed into the model admin of the plumbing (config/admin_sections.py)."""
+
+    def has_module_permission(self, request):
+        return _is_owner(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_owner(request.user) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_owner(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_owner(request.user) and super().has_delete_permission(request, obj)
 
 
 class LoamAdminSite(admin.AdminSite):
@@ -89,6 +106,17 @@ class LoamAdminSite(admin.AdminSite):
             rf"^(?P<app_label>{slugs})/$", self.admin_view(self.app_index), name="app_list"
         )
         return ([page] if slugs else []) + super().get_urls()
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # The plumbing's pages answer owners only, whatever Django permissions a user holds.
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        for model in models:
+            model_admin = admin_class or admin.ModelAdmin
+            if admin_sections.is_plumbing(model._meta.app_label):
+                model_admin = type(f"OwnerOnly{model_admin.__name__}", (OwnerOnly, model_admin), {})
+            super().register(model, model_admin, **options)
 
     def section_of(self, opts) -> dict:
         """The section a model's pages sit in, for their breadcrumbs: its name and link."""

@@ -57,6 +57,17 @@ def test_a_workspace_admin_never_sees_the_task_queue(client, world):
     assert "Task results" not in page.content.decode()
     assert section_names(page)[:4] == SECTION_ORDER[:4]
     assert client.get("/admin/django_tasks_database/").status_code == 404
+    task_results = reverse("admin:django_tasks_database_dbtaskresult_changelist")
+    assert client.get(task_results).status_code == 403
+
+
+def test_an_owner_opens_the_task_queue(client, world):
+    client.force_login(world.owner)
+
+    page = client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
+
+    assert page.status_code == 200
+    assert breadcrumbs(page) == "Home › Operations › Task Results"
 
 
 def test_every_section_link_opens_its_section(client, world):
