@@ -110,10 +110,9 @@ def first_run_block(base_url: str, logins=()) -> str:
         for login in logins:
             lines.append(
                 "    "
-                + _("%(role)s  user %(username)s  password %(password)s  API key %(key)s")
+                + _("%(username)s password %(password)s  API key %(key)s")
                 % {
-                    "role": f"{login.role:<10}",
-                    "username": f"{login.username:<10}",
+                    "username": f"{login.username:<11}",
                     "password": f"{login.password:<20}",
                     "key": login.api_key,
                 }
