@@ -59,10 +59,10 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-# The web server and the background worker, stopped together by Ctrl+C.
+# The web server and the background worker, stopped together by Ctrl+C; once they are up,
+# serve prints where to go and the demo logins as the last lines on the screen.
 run: seed
-	@echo "Loam on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(BIN)/python manage.py serve $(HOST):$(PORT)
+	$(BIN)/python manage.py serve --demo $(HOST):$(PORT)
 
 # The one test command: README and CI use it (DATABASE_URL: another PostgreSQL server).
 test: install-dev

@@ -99,3 +99,49 @@ def test_serve_runs_web_and_worker_and_stops_both_and_the_database(data_dir, sto
             for process in [*psutil.Process(serve.pid).children(recursive=True)]:
                 process.kill()
             serve.kill()
+
+
+def test_the_first_run_block_says_where_to_go_and_as_whom():
+    from apps.core.management.commands.serve import first_run_block
+    from apps.datasets.demo import LOGINS
+
+    block = first_run_block("http://127.0.0.1:8000/", LOGINS)
+
+    assert "http://127.0.0.1:8000/admin/" in block
+    assert "http://127.0.0.1:8000/api/docs/" in block
+    for login in LOGINS:  # the demo's own logins, not a copy of them
+        line = next(line for line in block.splitlines() if line.split()[:1] == [login.username])
+        assert login.password in line and login.api_key in line
+    assert "Demo logins" not in first_run_block("http://127.0.0.1:8000/")
+
+
+def test_serve_ends_its_start_up_output_with_the_block(data_dir, tmp_path):
+    port = free_port()
+    output = tmp_path / "serve.out"
+    with output.open("w") as sink:
+        serve = subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--demo", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env={**loam_env(data_dir), "PYTHONUNBUFFERED": "1"},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            for _ in range(120):
+                if "Ctrl+C stops" in output.read_text():
+                    break
+                assert serve.poll() is None, output.read_text()
+                time.sleep(0.5)
+            time.sleep(1)  # nothing of the start-up comes after the block
+            lines = [line for line in output.read_text().splitlines() if line.strip()]
+        finally:
+            serve.send_signal(signal.SIGINT)
+            serve.wait(30)
+
+    assert "Ctrl+C stops the server and the worker." in lines[-2]
+    assert "─" in lines[-1]
+    start = max(i for i, line in enumerate(lines[:-1]) if "─" in line)
+    block = "\n".join(lines[start:])
+    assert f"http://127.0.0.1:{port}/" in block and "loam-owner-demo" in block
+    quit_line = next(i for i, line in enumerate(lines) if "Quit the server" in line)
+    assert quit_line < start  # the web server's banner came first
