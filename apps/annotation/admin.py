@@ -12,9 +12,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.annotation import progress, services
-from apps.annotation.models import AssignmentRules
+from apps.annotation.models import AssignmentRules, PoolKind
 from apps.annotation.rules import clean_rules
 from apps.core.errors import Problems, ValidationFailed
 from apps.datasets.models import Dataset, Question
@@ -29,14 +29,27 @@ class AssignmentRulesForm(forms.ModelForm):
     class Meta:
         model = AssignmentRules
         fields = _RULE_FIELDS
+        # A short list of people: check boxes read better than a two-pane picker on a phone.
+        widgets = {"annotators": forms.CheckboxSelectMultiple}
+
+    class Media:
+        js = ("js/admin_pool.js",)
 
     def __init__(self, *args, dataset, min_submitted_before: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.dataset = dataset  # the dataset form's instance: it holds the new overlap
         self.min_submitted_before = min_submitted_before
+        # The people who annotate in the dataset's workspace: not its owners or admins.
         self.fields["annotators"].queryset = User.objects.filter(
-            memberships__workspace_id=dataset.workspace_id, is_active=True
+            memberships__workspace_id=dataset.workspace_id, is_active=True, role=Role.ANNOTATOR
         ).order_by("username")
+        # Shown only for a named pool (admin_pool.js follows the select as it changes).
+        pool_kind = self["pool_kind"].value()
+        hidden = " pool-hidden" if pool_kind != PoolKind.NAMED else ""
+        self.fields["annotators"].widget.attrs["class"] = "pool-annotators" + hidden
+        self.fields["annotators"].help_text = _(
+            "The annotators of the workspace who answer this dataset's records."
+        )
         self.fields["order_question"].queryset = Question.objects.filter(dataset=dataset)
 
     def overlap_changed(self) -> bool:
@@ -118,7 +131,6 @@ class AssignmentRulesInline(ScopedAdminMixin, admin.StackedInline):
     form = AssignmentRulesForm
     formset = _RulesFormSet
     fields = _RULE_FIELDS
-    filter_horizontal = ("annotators",)
     extra = 1
     max_num = 1
     can_delete = False
