@@ -303,7 +303,8 @@ class DatasetAdmin(ServiceAdminMixin, DatasetAssignmentAdminMixin, ScopedModelAd
 
         def add_row(row):
             setting = add(dataset=dataset, **row.service_data())
-            _move(setting, row)
+            if "position" in row.changed_data:  # else it goes last, as in the API
+                _move(setting, row)
             return setting
 
         def change_row(row):

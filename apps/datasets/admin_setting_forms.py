@@ -12,6 +12,7 @@ the questions' option values (`services.update_setting` refuses the rest of the 
 import json
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -91,7 +92,10 @@ def _type_select(choices, parts: dict) -> forms.ChoiceField:
         "data-all-parts": json.dumps(every),
     }
     return forms.ChoiceField(
-        label=_("type"), choices=choices, initial=choices[0][0], widget=forms.Select(attrs=attrs)
+        label=capfirst(_("type")),
+        choices=choices,
+        initial=choices[0][0],
+        widget=forms.Select(attrs=attrs),
     )
 
 
@@ -129,6 +133,8 @@ class SettingForm(forms.ModelForm):
         self.dataset_fields = dataset_fields or {}
         if "title" in self.fields:
             self.fields["title"].required = False  # defaults to the name, as in the API
+        if "description" in self.fields:
+            self.fields["description"].widget.attrs["rows"] = 2
         if self.existing:
             self._show_stored_settings()
             for name in self.fixed_once_created:
@@ -224,7 +230,7 @@ def _bool(settings: dict, key: str, default: bool) -> bool:
 class _FieldOrQuestionForm(SettingForm):
     editable_later = ("title", "description", "required", "settings")
 
-    use_markdown = forms.BooleanField(label=_("render Markdown"), required=False)
+    use_markdown = forms.BooleanField(label=capfirst(_("render Markdown")), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -242,7 +248,7 @@ class FieldForm(_FieldOrQuestionForm):
     parts = FIELD_PARTS
     type = _type_select(FIELD_TYPES, FIELD_PARTS)
     template = forms.CharField(
-        label=_("HTML template"),
+        label=capfirst(_("HTML template")),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
@@ -250,7 +256,7 @@ class FieldForm(_FieldOrQuestionForm):
             " scripts (record is a global)."
         ),
     )
-    advanced_mode = forms.BooleanField(label=_("advanced mode"), required=False)
+    advanced_mode = forms.BooleanField(label=capfirst(_("advanced mode")), required=False)
 
     def _show_stored_settings(self) -> None:
         super()._show_stored_settings()
@@ -276,31 +282,33 @@ class QuestionForm(_FieldOrQuestionForm):
     parts = QUESTION_PARTS
     type = _type_select(QUESTION_TYPES, QUESTION_PARTS)
     rating_values = forms.CharField(
-        label=_("rating values"),
+        label=capfirst(_("rating values")),
         required=False,
         initial="1, 2, 3, 4, 5",
         help_text=_("Whole numbers from 0 to 10, separated by commas, e.g. 1, 2, 3, 4, 5."),
     )
     options = OptionsField(
-        label=_("options"),
+        label=capfirst(_("options")),
         required=False,
         help_text=_("Each option's value is what the answers store; its text is what people see."),
     )
     visible_options = forms.IntegerField(
-        label=_("options shown before “more”"),
+        label=capfirst(_("options shown before “more”")),
         required=False,
         help_text=_("Empty shows every option."),
     )
     options_order = forms.ChoiceField(
-        label=_("order of the options"),
+        label=capfirst(_("order of the options")),
         choices=(("natural", _("as listed")), ("suggestion", _("suggested first"))),
         initial="natural",
         required=False,
     )
-    span_field = forms.ChoiceField(label=_("text field to mark"), required=False, choices=())
-    allow_overlapping = forms.BooleanField(label=_("spans may overlap"), required=False)
+    span_field = forms.ChoiceField(
+        label=capfirst(_("text field to mark")), required=False, choices=()
+    )
+    allow_overlapping = forms.BooleanField(label=capfirst(_("spans may overlap")), required=False)
     allow_character_annotation = forms.BooleanField(
-        label=_("spans may start or end inside a word"), required=False, initial=True
+        label=capfirst(_("spans may start or end inside a word")), required=False, initial=True
     )
 
     def __init__(self, *args, **kwargs):
@@ -392,13 +400,17 @@ class MetadataPropertyForm(SettingForm):
 
     type = _type_select(METADATA_TYPES, METADATA_PARTS)
     terms = forms.CharField(
-        label=_("terms"),
+        label=capfirst(_("terms")),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One term per line; empty allows any term."),
     )
-    min = forms.CharField(label=_("minimum"), required=False, help_text=_("Empty: no minimum."))
-    max = forms.CharField(label=_("maximum"), required=False, help_text=_("Empty: no maximum."))
+    min = forms.CharField(
+        label=capfirst(_("minimum")), required=False, help_text=_("Empty: no minimum.")
+    )
+    max = forms.CharField(
+        label=capfirst(_("maximum")), required=False, help_text=_("Empty: no maximum.")
+    )
 
     def _show_stored_settings(self) -> None:
         settings = self.instance.settings or {}
