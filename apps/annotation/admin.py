@@ -44,9 +44,12 @@ class AssignmentRulesForm(forms.ModelForm):
             memberships__workspace_id=dataset.workspace_id, is_active=True, role=Role.ANNOTATOR
         ).order_by("username")
         # Shown only for a named pool (admin_pool.js follows the select as it changes).
-        pool_kind = self["pool_kind"].value()
-        hidden = " pool-hidden" if pool_kind != PoolKind.NAMED else ""
-        self.fields["annotators"].widget.attrs["class"] = "pool-annotators" + hidden
+        wrapper = self.fields["annotators"].widget
+        wrapper.can_add_related = False  # people join through their workspace, not from here
+        checkboxes = getattr(wrapper, "widget", wrapper)  # (the admin wraps it for its links)
+        hidden = " pool-hidden" if self["pool_kind"].value() != PoolKind.NAMED else ""
+        # A new dict: the wrapper's copy shares its `attrs` with the class-level widget.
+        checkboxes.attrs = {**checkboxes.attrs, "class": "pool-annotators" + hidden}
         self.fields["annotators"].help_text = _(
             "The annotators of the workspace who answer this dataset's records."
         )

@@ -123,14 +123,7 @@ class SettingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.existing = not self.instance._state.adding  # (a new row has its UUID already)
         self.published = self.existing and dataset is not None and dataset.is_published
-        if dataset_fields is None and self.instance.dataset_id is not None:
-            # A form on its own (no formset to read them once for every row).
-            dataset_fields = dict(
-                Field.objects.filter(dataset_id=self.instance.dataset_id).values_list(
-                    "name", "settings"
-                )
-            )
-        self.dataset_fields = dataset_fields or {}
+        self.dataset_fields = dataset_fields
         if "title" in self.fields:
             self.fields["title"].required = False  # defaults to the name, as in the API
         if "description" in self.fields:
@@ -313,6 +306,9 @@ class QuestionForm(_FieldOrQuestionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.dataset_fields is None:  # a form on its own: no formset read them for every row
+            stored = Field.objects.filter(dataset_id=self.instance.dataset_id)
+            self.dataset_fields = dict(stored.values_list("name", "settings"))
         text_fields = [name for name, s in self.dataset_fields.items() if s.get("type") == "text"]
         self.fields["span_field"].choices = [("", "---------")] + [(n, n) for n in text_fields]
         if self.published:
