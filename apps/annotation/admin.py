@@ -196,7 +196,8 @@ class DatasetAssignmentAdminMixin:
                 for row in rows
             ),
         )
-        return format_html("<table>{}{}</table>", head, body)
+        # Scrolls sideways on a phone rather than cutting the last columns off.
+        return format_html('<div class="progress-table"><table>{}{}</table></div>', head, body)
 
     @admin.action(
         description=_("Re-balance pre-assigned records over the pool"), permissions=["change"]

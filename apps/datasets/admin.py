@@ -75,19 +75,21 @@ class FrozenWhenPublishedInline(SettingInline):
         return not published and super().has_delete_permission(request, obj)
 
 
-_COMMON = ("name", "title", "description", "required", "type")
+def _row(parts: dict) -> tuple[str, ...]:
+    """A field or question row: the type next to the inputs it shows."""
+    return ("name", "title", "type", *_parts(parts), "description", "required", "position")
 
 
 class FieldInline(FrozenWhenPublishedInline):
     model = Field
     form = FieldForm
-    fields = (*_COMMON, *_parts(FIELD_PARTS), "position")
+    fields = _row(FIELD_PARTS)
 
 
 class QuestionInline(FrozenWhenPublishedInline):
     model = Question
     form = QuestionForm
-    fields = (*_COMMON, *_parts(QUESTION_PARTS), "position")
+    fields = _row(QUESTION_PARTS)
 
 
 class MetadataPropertyInline(SettingInline):

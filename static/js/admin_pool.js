@@ -1,20 +1,17 @@
 // Assignment rules: the named-annotators picker matters only for a "named" pool; for a pool
-// of every workspace annotator it is hidden (the server renders it hidden the same way).
+// of every workspace annotator it is hidden. The server renders the picker with the
+// `pool-hidden` class when hidden (admin_dataset.css hides its row); this follows the select.
 (function () {
   "use strict";
 
   function sync(select) {
     const rules = select.closest(".inline-related") || document;
-    const picker = rules.querySelector(".form-row.field-annotators");
-    if (picker) picker.hidden = select.value !== "named";
+    for (const picker of rules.querySelectorAll(".pool-annotators")) {
+      picker.classList.toggle("pool-hidden", select.value !== "named");
+    }
   }
 
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[name$='-pool_kind']")) sync(event.target);
   });
-  function start() {
-    for (const select of document.querySelectorAll("select[name$='-pool_kind']")) sync(select);
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
 })();

@@ -59,6 +59,7 @@ def test_an_admin_sets_up_and_publishes_a_dataset(
     checklist = page.locator(".publish-checklist").inner_text()
     assert "at least one field" in checklist and "at least one question" in checklist
     shot(page, artifacts, "checklist-empty", size)
+    page.screenshot(path=str(artifacts / f"admin-dataset-checklist-top-{size}.png"))
 
     # 3. A text field: only its type's inputs show.
     field = add_row(page, "fields")
@@ -96,10 +97,21 @@ def test_an_admin_sets_up_and_publishes_a_dataset(
     page.fill(f"#id_{prop}-terms", "shop\nforum")
     shot(page, artifacts, "metadata-form", size, "#metadata_properties-group")
 
-    # 6. Save and publish at once.
+    # 6. The pool: the named-annotators picker appears for a named pool only, listing the
+    #    workspace's annotators (not the admin).
+    picker = page.locator(".form-row.field-annotators").first
+    assert not picker.is_visible()
+    page.select_option("select[name='assignment_rules-0-pool_kind']", "named")
+    assert picker.is_visible()
+    assert [text.strip() for text in picker.locator("label").all_inner_texts()[1:]] == ["ann"]
+    picker.locator("input[type=checkbox]").check()
+    shot(page, artifacts, "pool", size, "#assignment_rules-group")
+
+    # 7. Save and publish at once.
     page.click("input[name=_publish]")
     page.wait_for_selector(".messagelist .success")
     shot(page, artifacts, "published", size)
+    page.screenshot(path=str(artifacts / f"admin-dataset-published-top-{size}.png"))
     dataset.refresh_from_db()
     assert dataset.status == DatasetStatus.READY
     questions = {q.name: q.settings for q in dataset.questions.all()}
@@ -114,10 +126,10 @@ def test_an_admin_sets_up_and_publishes_a_dataset(
         "values": ["shop", "forum"],
     }
     assert page.locator(".publish-checklist").count() == 0
-    # Published: the rating values are fixed; the pool picker stays hidden for "everyone".
-    assert not page.locator(".field-annotators").first.is_visible()
+    assert [user.username for user in dataset.assignment_rules.annotators.all()] == ["ann"]
+    assert page.locator(".form-row.field-annotators").first.is_visible()
 
-    # 7. From the dataset page to its dashboard.
+    # 8. From the dataset page to its dashboard.
     page.click("a.dataset-page-link:text('Dashboard')")
     page.wait_for_url(f"**/datasets/{dataset.pk}/dashboard")
     assert "product reviews" in page.content()
