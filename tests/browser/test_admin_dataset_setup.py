@@ -112,6 +112,9 @@ def test_an_admin_sets_up_and_publishes_a_dataset(
     page.wait_for_selector(".messagelist .success")
     shot(page, artifacts, "published", size)
     page.screenshot(path=str(artifacts / f"admin-dataset-published-top-{size}.png"))
+    shot(page, artifacts, "question-forms-published", size, "#questions-group")
+    assert page.locator("#id_questions-0-rating_values").is_disabled()
+    assert page.locator("#questions-1 .add-option").count() == 0  # values fixed, texts not
     dataset.refresh_from_db()
     assert dataset.status == DatasetStatus.READY
     questions = {q.name: q.settings for q in dataset.questions.all()}
