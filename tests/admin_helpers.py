@@ -70,6 +70,8 @@ def form_data(page) -> dict:
             if isinstance(field, BooleanField):
                 if value:
                     data[form.add_prefix(name)] = "on"
+            elif hasattr(field.widget, "post_data"):  # an input made of several (options)
+                data.update(field.widget.post_data(form.add_prefix(name), value))
             elif value is not None:
                 data[form.add_prefix(name)] = value
     return data

@@ -12,9 +12,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.annotation import progress, services
-from apps.annotation.models import AssignmentRules
+from apps.annotation.models import AssignmentRules, PoolKind
 from apps.annotation.rules import clean_rules
 from apps.core.errors import Problems, ValidationFailed
 from apps.datasets.models import Dataset, Question
@@ -29,14 +29,30 @@ class AssignmentRulesForm(forms.ModelForm):
     class Meta:
         model = AssignmentRules
         fields = _RULE_FIELDS
+        # A short list of people: check boxes read better than a two-pane picker on a phone.
+        widgets = {"annotators": forms.CheckboxSelectMultiple}
+
+    class Media:
+        js = ("js/admin_pool.js",)
 
     def __init__(self, *args, dataset, min_submitted_before: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.dataset = dataset  # the dataset form's instance: it holds the new overlap
         self.min_submitted_before = min_submitted_before
+        # The people who annotate in the dataset's workspace: not its owners or admins.
         self.fields["annotators"].queryset = User.objects.filter(
-            memberships__workspace_id=dataset.workspace_id, is_active=True
+            memberships__workspace_id=dataset.workspace_id, is_active=True, role=Role.ANNOTATOR
         ).order_by("username")
+        # Shown only for a named pool (admin_pool.js follows the select as it changes).
+        wrapper = self.fields["annotators"].widget
+        wrapper.can_add_related = False  # people join through their workspace, not from here
+        checkboxes = getattr(wrapper, "widget", wrapper)  # (the admin wraps it for its links)
+        hidden = " pool-hidden" if self["pool_kind"].value() != PoolKind.NAMED else ""
+        # A new dict: the wrapper's copy shares its `attrs` with the class-level widget.
+        checkboxes.attrs = {**checkboxes.attrs, "class": "pool-annotators" + hidden}
+        self.fields["annotators"].help_text = _(
+            "The annotators of the workspace who answer this dataset's records."
+        )
         self.fields["order_question"].queryset = Question.objects.filter(dataset=dataset)
 
     def overlap_changed(self) -> bool:
@@ -118,7 +134,6 @@ class AssignmentRulesInline(ScopedAdminMixin, admin.StackedInline):
     form = AssignmentRulesForm
     formset = _RulesFormSet
     fields = _RULE_FIELDS
-    filter_horizontal = ("annotators",)
     extra = 1
     max_num = 1
     can_delete = False
@@ -181,7 +196,8 @@ class DatasetAssignmentAdminMixin:
                 for row in rows
             ),
         )
-        return format_html("<table>{}{}</table>", head, body)
+        # Scrolls sideways on a phone rather than cutting the last columns off.
+        return format_html('<div class="progress-table"><table>{}{}</table></div>', head, body)
 
     @admin.action(
         description=_("Re-balance pre-assigned records over the pool"), permissions=["change"]

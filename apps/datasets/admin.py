@@ -1,15 +1,14 @@
-"""Datasets in the admin: settings inline, guidelines, distribution, publish.
+"""Datasets in the admin: settings as forms, guidelines with a preview, distribution, publish.
 
 Every write goes through `datasets.services`, as in the API: `create_dataset`,
 `update_dataset`, and for the settings inlines `add_field` / `add_question` /
 `add_metadata_property` / `add_vector_settings` for a new row, `update_setting` for a changed
 one and `delete_setting` for a deleted one (the API's settings endpoints call the same).
-The forms check ahead with the validators those services use (`settings_validation`), so
-most errors show at once on every row; a refusal only the service knows shows next to its
-input too (`apps.core.admin`). What the API never changes stays fixed here: a setting's
-name (and a metadata property's settings, a vector setting's dimensions) once created; a
-published dataset's fields and questions cannot be added or deleted, and only their titles,
-descriptions and positions stay editable. Positions are the admin's own ordering.
+Each setting row is a form per type (`admin_setting_forms`) checked ahead with the validators
+those services use, so most errors show at once under their input; a refusal only the
+service knows shows on its row too (`apps.core.admin`). "Save and publish" calls
+`publish_dataset`, and the checklist above the form lists what it would refuse
+(`missing_for_publishing`). Positions are the admin's own ordering.
 
 Other apps add their actions to the dataset list with `DatasetAdmin.add_action` (exports
 does), so datasets depends on none of them.
@@ -17,123 +16,55 @@ does), so datasets depends on none of them.
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.annotation.admin import DatasetAssignmentAdminMixin
-from apps.core.admin import ServiceAdminMixin, add_problems, become, save_rows
+from apps.annotation.markdown import render_markdown
+from apps.core.admin import ServiceAdminMixin, become, save_rows
 from apps.core.errors import ValidationFailed
 from apps.datasets import services
-from apps.datasets import settings_validation as sv
+from apps.datasets.admin_setting_forms import (
+    FIELD_PARTS,
+    METADATA_PARTS,
+    QUESTION_PARTS,
+    FieldForm,
+    MetadataPropertyForm,
+    QuestionForm,
+    SettingFormSet,
+    VectorSettingsForm,
+)
 from apps.datasets.models import Dataset, Field, MetadataProperty, Question, VectorSettings
 from apps.records.models import Record, RecordStatus
 from apps.workspaces.admin_scoping import ScopedAdminMixin, ScopedModelAdmin, ScopedRelatedFilter
 
-# What the shared validators read, and what a new setting is made of (the API's create body);
-# the form's other keys (id, dataset, position) are Django's.
-_VALIDATED_KEYS = (
-    "name",
-    "title",
-    "description",
-    "required",
-    "settings",
-    "dimensions",
-    "visible_for_annotators",
-)
+ASSETS = forms.Media(js=("js/admin_dataset.js",), css={"all": ("css/admin_dataset.css",)})
 
 
-class SettingForm(forms.ModelForm):
-    """Runs the shared validator of its kind on a new or draft setting (all of its columns)."""
-
-    # Columns the API never changes once the setting exists (shown, not editable).
-    fixed_once_created = ("name",)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "title" in self.fields:
-            self.fields["title"].required = False  # defaults to the name, as in the API
-        if not self.instance._state.adding:  # (a new row has its UUID already)
-            for name in self.fixed_once_created:
-                if name in self.fields:
-                    self.fields[name].disabled = True
-
-    def clean(self):
-        cleaned = super().clean()
-        if "name" not in self.fields:  # frozen (published): only title, description, position
-            if "title" in self.fields and not cleaned.get("title"):
-                cleaned["title"] = self.instance.name
-            return cleaned
-        if self.errors:
-            return cleaned
-        data = {key: cleaned.get(key) for key in _VALIDATED_KEYS if key in self.fields}
-        try:
-            normalized = self.validate(data)
-        except ValidationFailed as error:
-            add_problems(self, error.problems)
-            return cleaned
-        cleaned.update({key: value for key, value in normalized.items() if key in self.fields})
-        if self._name_taken(cleaned["name"]):
-            self.add_error("name", _("This name is already used by another setting."))
-        return cleaned
-
-    def validate(self, data: dict) -> dict:
-        raise NotImplementedError
-
-    def _name_taken(self, name: str) -> bool:
-        dataset_id = self.instance.dataset_id
-        if dataset_id is None:  # a new dataset: the formset's own rows cannot clash in the DB
-            return False
-        return services.name_in_use(dataset_id, name, exclude=self.instance)
-
-
-class FieldForm(SettingForm):
-    def validate(self, data):
-        return sv.clean_field(data)
-
-
-class QuestionForm(SettingForm):
-    def validate(self, data):
-        # By id: on the add page the dataset is not saved yet (then it has no fields stored).
-        fields = Field.objects.filter(dataset_id=self.instance.dataset_id)
-        cleaned = sv.clean_question(data, fields=dict(fields.values_list("name", "settings")))
-        if self.instance.dataset_id is not None:  # excluding itself when it is edited
-            services.check_span_field_free(
-                self.instance.dataset_id, cleaned["settings"], exclude=self.instance
-            )
-        return cleaned
-
-
-class MetadataPropertyForm(SettingForm):
-    fixed_once_created = ("name", "settings")
-
-    def validate(self, data):
-        return sv.clean_metadata_property(data)
-
-
-class VectorSettingsForm(SettingForm):
-    fixed_once_created = ("name", "dimensions")
-
-    def validate(self, data):
-        return sv.clean_vector_settings(data)
+def _parts(parts: dict) -> tuple[str, ...]:
+    every = []
+    for names in parts.values():
+        every += [name for name in names if name not in every]
+    return tuple(every)
 
 
 class SettingInline(ScopedAdminMixin, admin.StackedInline):
+    formset = SettingFormSet
     extra = 0
-    classes = ("collapse",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("position", "inserted_at")
 
 
 class FrozenWhenPublishedInline(SettingInline):
-    """Fields and questions: the schema annotations depend on, frozen once published."""
-
-    fields = ("name", "title", "description", "required", "settings", "position")
-    frozen_fields = ("name", "required", "settings")
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.is_published:
-            return self.frozen_fields
-        return ()
+    """Fields and questions: the schema annotations depend on; none added or deleted once
+    published (what stays editable, the forms say)."""
 
     def has_add_permission(self, request, obj=None):
         published = obj is not None and obj.is_published
@@ -144,39 +75,66 @@ class FrozenWhenPublishedInline(SettingInline):
         return not published and super().has_delete_permission(request, obj)
 
 
+def _row(parts: dict) -> tuple[str, ...]:
+    """A field or question row: the type next to the inputs it shows."""
+    return ("name", "title", "type", *_parts(parts), "description", "required", "position")
+
+
 class FieldInline(FrozenWhenPublishedInline):
     model = Field
     form = FieldForm
+    fields = _row(FIELD_PARTS)
 
 
 class QuestionInline(FrozenWhenPublishedInline):
     model = Question
     form = QuestionForm
+    fields = _row(QUESTION_PARTS)
 
 
 class MetadataPropertyInline(SettingInline):
     model = MetadataProperty
     form = MetadataPropertyForm
-    fields = ("name", "title", "settings", "visible_for_annotators", "position")
+    fields = (
+        "name",
+        "title",
+        "type",
+        *_parts(METADATA_PARTS),
+        "visible_for_annotators",
+        "position",
+    )
 
 
 class VectorSettingsInline(SettingInline):
     model = VectorSettings
     form = VectorSettingsForm
     fields = ("name", "title", "dimensions", "position")
+    classes = ("collapse",)
+
+
+class GuidelinesWidget(forms.Textarea):
+    """A Markdown textarea with a "Preview" button: the admin renders it as annotators see it."""
+
+    def __init__(self, preview_url: str):
+        super().__init__(attrs={"rows": 10, "data-preview-url": preview_url})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        textarea = super().render(name, value, attrs, renderer)
+        return format_html(
+            '<div class="guidelines-editor">{}<p><button type="button" class="button'
+            ' guidelines-preview-button">{}</button> <span class="help">{}</span></p>'
+            '<div class="guidelines-preview markdown-body" aria-live="polite" hidden></div></div>',
+            textarea,
+            _("Preview"),
+            _("Markdown: **bold**, _italic_, lists, links, tables."),
+        )
 
 
 class DatasetForm(forms.ModelForm):
     class Meta:
         model = Dataset
-        fields = (
-            "workspace",
-            "name",
-            "guidelines",
-            "min_submitted",
-            "allow_extra_metadata",
-            "metadata",
-        )
+        # The dataset's own `metadata` (free JSON the SDK sets) is shown, not edited here.
+        fields = ("workspace", "name", "guidelines", "min_submitted", "allow_extra_metadata")
 
     def clean_name(self):
         name = self.cleaned_data["name"]
@@ -190,9 +148,18 @@ class DatasetForm(forms.ModelForm):
         return name
 
 
+# The web pages about one dataset, by URL name (they take the dataset's id).
+PAGE_LINKS = (
+    ("exports:dashboard", _("Dashboard")),
+    ("annotation:records", _("Records")),
+    ("annotation:annotate", _("Annotate")),
+)
+
+
 @admin.register(Dataset)
 class DatasetAdmin(ServiceAdminMixin, DatasetAssignmentAdminMixin, ScopedModelAdmin):
     form = DatasetForm
+    change_form_template = "admin/datasets/dataset/change_form.html"
     problem_field_aliases = {"distribution": "min_submitted"}
     list_display = (
         "name",
@@ -206,13 +173,12 @@ class DatasetAdmin(ServiceAdminMixin, DatasetAssignmentAdminMixin, ScopedModelAd
     list_select_related = ("workspace",)
     search_fields = ("name", "workspace__name")
     ordering = ("workspace__name", "name")
-    fieldsets = (
-        (None, {"fields": ("workspace", "name", "status", "progress", "annotators_progress")}),
-        (_("Annotation"), {"fields": ("guidelines", "min_submitted", "distribution_strategy")}),
-        (_("Other settings"), {"fields": ("allow_extra_metadata", "metadata")}),
-    )
     inlines = (FieldInline, QuestionInline, MetadataPropertyInline, VectorSettingsInline)
     actions = ("publish", "rebalance_assignments")
+
+    @property
+    def media(self):
+        return super().media + ASSETS
 
     @classmethod
     def add_action(cls, action) -> None:
@@ -220,10 +186,52 @@ class DatasetAdmin(ServiceAdminMixin, DatasetAssignmentAdminMixin, ScopedModelAd
         if action not in cls.actions:
             cls.actions = (*cls.actions, action)
 
+    def get_fieldsets(self, request, obj=None):
+        first = ("workspace", "name", "status")
+        if obj is not None:
+            first += ("progress", "annotators_progress")
+        other = ("allow_extra_metadata",)
+        if obj is not None and obj.metadata:
+            other += ("metadata_summary",)
+        return (
+            (None, {"fields": first}),
+            (_("Annotation"), {"fields": ("guidelines", "min_submitted", "distribution_strategy")}),
+            (_("Other settings"), {"fields": other}),
+        )
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = ("status", "progress", "annotators_progress", "distribution_strategy")
+        readonly = (
+            "status",
+            "progress",
+            "annotators_progress",
+            "distribution_strategy",
+            "metadata_summary",
+        )
         # A dataset never moves between workspaces (its records and answers would follow).
         return readonly + ("workspace",) if obj is not None else readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if "guidelines" in form_class.base_fields:
+            preview_url = reverse("admin:datasets_dataset_guidelines_preview")
+            form_class.base_fields["guidelines"].widget = GuidelinesWidget(preview_url)
+        return form_class
+
+    def get_urls(self):
+        preview = path(
+            "guidelines-preview/",
+            self.admin_site.admin_view(self.guidelines_preview),
+            name="datasets_dataset_guidelines_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def guidelines_preview(self, request):
+        """The guidelines rendered as the annotators will see them (admin_view: CSRF, login)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        return HttpResponse(render_markdown(request.POST.get("guidelines", "")))
 
     @admin.display(description=_("progress"))
     def progress(self, obj):
@@ -234,8 +242,51 @@ class DatasetAdmin(ServiceAdminMixin, DatasetAssignmentAdminMixin, ScopedModelAd
         )
         return _("%(completed)d of %(total)d records completed") % counts
 
+    @admin.display(description=_("metadata"))
+    def metadata_summary(self, obj):
+        items = sorted((obj.metadata or {}).items()) if obj is not None else []
+        return format_html(
+            '<dl class="dataset-metadata">{}</dl>',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", items),
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(self.setup_context(obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def setup_context(self, obj) -> dict:
+        """The publish checklist of a draft, and the links to a dataset's pages."""
+        if obj is None or obj.pk is None:
+            return {}
+        if not obj.is_published:
+            missing = services.missing_for_publishing(obj)
+            return {"publish_missing": [str(p.message) for p in missing.items], "is_draft": True}
+        links = []
+        for name, label in PAGE_LINKS:
+            try:
+                links.append((reverse(name, args=[obj.pk]), label))
+            except NoReverseMatch:  # an app not installed
+                continue
+        return {"page_links": links, "is_draft": False}
+
+    def response_change(self, request, obj):
+        if "_publish" in request.POST and not obj.is_published:
+            try:
+                with transaction.atomic():
+                    services.publish_dataset(dataset=obj)
+            except ValidationFailed as error:
+                # Saved, not published: back to the same page, where the checklist says why.
+                self.message_problems(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(dataset)s is published: annotators can start.") % {"dataset": obj},
+                )
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
     def save_model(self, request, obj, form, change):
-        editable = ("name", "guidelines", "allow_extra_metadata", "min_submitted", "metadata")
+        editable = ("name", "guidelines", "allow_extra_metadata", "min_submitted")
         if not change:
             values = {key: getattr(obj, key) for key in editable}
             become(obj, services.create_dataset(workspace=obj.workspace, **values))
@@ -246,21 +297,21 @@ class DatasetAdmin(ServiceAdminMixin, DatasetAssignmentAdminMixin, ScopedModelAd
         services.update_dataset(dataset=stored, **changes)
 
     def save_formset(self, request, form, formset, change):
-        writers = _SETTING_WRITERS.get(formset.model)
-        if writers is None:
+        add = _SETTING_ADDERS.get(formset.model)
+        if add is None:
             return super().save_formset(request, form, formset, change)
-        dataset, (add, editable) = form.instance, writers
+        dataset = form.instance
         stored = formset.model.objects.filter(dataset=dataset).in_bulk()
 
         def add_row(row):
-            data = {key: row.cleaned_data[key] for key in row.fields if key in _VALIDATED_KEYS}
-            setting = add(dataset=dataset, **data)
-            _move(setting, row)
+            setting = add(dataset=dataset, **row.service_data())
+            if "position" in row.changed_data:  # else it goes last, as in the API
+                _move(setting, row)
             return setting
 
         def change_row(row):
             setting = stored[row.instance.pk]  # as stored: the form's copy holds the new values
-            changes = {key: row.cleaned_data[key] for key in row.changed_data if key in editable}
+            changes = row.changes_to(setting)
             if changes:
                 setting = services.update_setting(setting=setting, **changes)
             _move(setting, row)
@@ -302,12 +353,12 @@ class DatasetAdmin(ServiceAdminMixin, DatasetAssignmentAdminMixin, ScopedModelAd
             )
 
 
-# Per kind of setting: the service adding one, and what `update_setting` changes afterwards.
-_SETTING_WRITERS = {
-    Field: (services.add_field, ("title", "description", "required", "settings")),
-    Question: (services.add_question, ("title", "description", "required", "settings")),
-    MetadataProperty: (services.add_metadata_property, ("title", "visible_for_annotators")),
-    VectorSettings: (services.add_vector_settings, ("title",)),
+# Per kind of setting: the service adding one (`update_setting` changes any kind).
+_SETTING_ADDERS = {
+    Field: services.add_field,
+    Question: services.add_question,
+    MetadataProperty: services.add_metadata_property,
+    VectorSettings: services.add_vector_settings,
 }
 
 

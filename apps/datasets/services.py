@@ -353,13 +353,8 @@ def delete_setting(*, setting) -> None:
     setting.delete()
 
 
-@transaction.atomic
-def publish_dataset(*, dataset: Dataset) -> Dataset:
-    """Draft → ready. Needs at least one field and one question; idempotent-safe."""
-    # Lock the row so two concurrent publishes (or a publish and an add_field) serialise.
-    current_status = Dataset.objects.select_for_update().values_list("status", flat=True)
-    if current_status.get(pk=dataset.pk) == DatasetStatus.READY:
-        raise ValidationFailed.single(("status",), _("The dataset is already published."))
+def missing_for_publishing(dataset: Dataset) -> Problems:
+    """What a draft still lacks to be published (the admin's checklist shows the same)."""
     problems = Problems()
     if not Field.objects.filter(dataset=dataset).exists():
         problems.add(("fields",), _("A dataset needs at least one field to be published."))
@@ -367,7 +362,17 @@ def publish_dataset(*, dataset: Dataset) -> Dataset:
         problems.add(("questions",), _("A dataset needs at least one question to be published."))
     if Field.objects.filter(dataset=dataset, required=True).count() == 0 and not problems:
         problems.add(("fields",), _("A dataset needs at least one required field."))
-    problems.raise_if_any()
+    return problems
+
+
+@transaction.atomic
+def publish_dataset(*, dataset: Dataset) -> Dataset:
+    """Draft → ready. Needs at least one field and one question; idempotent-safe."""
+    # Lock the row so two concurrent publishes (or a publish and an add_field) serialise.
+    current_status = Dataset.objects.select_for_update().values_list("status", flat=True)
+    if current_status.get(pk=dataset.pk) == DatasetStatus.READY:
+        raise ValidationFailed.single(("status",), _("The dataset is already published."))
+    missing_for_publishing(dataset).raise_if_any()
     dataset.status = DatasetStatus.READY
     dataset.save(update_fields=["status", "updated_at"])
     signals.dataset_published.send(sender=Dataset, dataset=dataset)

@@ -1,5 +1,6 @@
 """The dataset admin: publishing, frozen settings, the services behind its writes."""
 
+from django.http import QueryDict
 from django.urls import reverse
 
 from apps.datasets import services
@@ -60,9 +61,12 @@ def test_published_dataset_fields_and_questions_cannot_be_added_or_deleted(
         assert not inline.formset.can_delete
         assert f"{prefix}-__prefix__" not in html  # no empty form to add from
         assert f"{prefix}-0-DELETE" not in html
-        editable = inline.formset.forms[0].fields
-        assert "title" in editable and "description" in editable
-        assert "name" not in editable and "settings" not in editable
+        row = inline.formset.forms[0].fields
+        assert not row["title"].disabled and not row["description"].disabled
+        assert row["name"].disabled and row["type"].disabled and row["required"].disabled
+    questions = inline_formset(page, "questions").formset.forms
+    rating = next(form for form in questions if form.initial["type"] == "rating")
+    assert rating.fields["rating_values"].disabled  # answers hold these values
     # Metadata properties and vector settings can still be added after publishing.
     assert inline_formset(page, "metadata_properties").has_add_permission
 
@@ -86,7 +90,7 @@ def test_published_field_title_stays_editable_but_not_its_name(client, world, ma
     data["fields-0-name"] = "renamed"
     data["fields-TOTAL_FORMS"] = 4  # a smuggled new field is ignored too
     data["fields-3-name"] = "smuggled"
-    data["fields-3-settings"] = '{"type": "text"}'
+    data["fields-3-type"] = "text"
 
     page = client.post(change_url(dataset), data)
 
@@ -103,11 +107,13 @@ def test_field_settings_are_validated_by_the_shared_rules(client, world, make_da
     data["fields-TOTAL_FORMS"] = 4
     data.update({"fields-3-name": "context", "fields-3-position": 3, "fields-3-required": "on"})
 
-    bad = client.post(change_url(dataset), {**data, "fields-3-settings": '{"type": "nope"}'})
-    good = client.post(change_url(dataset), {**data, "fields-3-settings": '{"type": "text"}'})
+    bad = client.post(change_url(dataset), {**data, "fields-3-type": "nope"})
+    good = client.post(change_url(dataset), {**data, "fields-3-type": "text"})
 
     assert bad.status_code == 200
-    assert "Unknown type" in bad.content.decode()
+    assert "nope is not one of the available choices" in str(
+        inline_formset(bad, "fields").formset.forms[3].errors["type"]
+    )
     assert good.status_code == 302
     added = Field.objects.get(dataset=dataset, name="context")
     assert added.settings == {"type": "text", "use_markdown": False}
@@ -119,9 +125,9 @@ def test_owner_creates_a_dataset_with_its_settings_in_one_form(client, world):
     data = form_data(client.get(reverse("admin:datasets_dataset_add")))
     data.update({"workspace": world.ws_b.pk, "name": "fresh", "min_submitted": 2})
     data.update({"fields-TOTAL_FORMS": 1, "fields-0-name": "text"})
-    data.update({"fields-0-settings": '{"type": "text"}', "fields-0-required": "on"})
+    data.update({"fields-0-type": "text", "fields-0-required": "on"})
     data.update({"questions-TOTAL_FORMS": 1, "questions-0-name": "good"})
-    data["questions-0-settings"] = '{"type": "rating", "options": [{"value": 1}, {"value": 2}]}'
+    data.update({"questions-0-type": "rating", "questions-0-rating_values": "1, 2"})
     data.update({"fields-0-position": 0, "questions-0-position": 0})
 
     page = client.post(reverse("admin:datasets_dataset_add"), data)
@@ -150,8 +156,6 @@ def test_min_submitted_change_recomputes_record_statuses(client, world, make_dat
 
 def test_admin_question_form_applies_the_services_setting_rules(world):
     """The inline forms share the service's rules: unique names, one span question per field."""
-    import json
-
     from django.forms import modelform_factory
 
     from apps.datasets import services
@@ -163,21 +167,24 @@ def test_admin_question_form_applies_the_services_setting_rules(world):
     span = {"type": "span", "field": "text", "options": [{"value": "PER", "text": "Person"}]}
     first = services.add_question(dataset=dataset, name="ents", settings=span)
 
-    def form(name, settings, instance=None):
-        data = {"name": name, "title": "", "required": True, "settings": json.dumps(settings)}
-        data["position"] = 0
-        form_class = modelform_factory(
-            Question,
-            form=QuestionForm,
-            fields=("name", "title", "description", "required", "settings", "position"),
-        )
-        return form_class(data=data, instance=instance or Question(dataset=dataset))
+    span_inputs = {"type": "span", "span_field": "text", "options-value": "PER"}
+    span_inputs["options-text"] = "Person"
 
-    second = form("more_ents", span)
+    def form(name, inputs, instance=None):
+        data = {"name": name, "title": "", "required": True, "position": 0, **inputs}
+        form_class = modelform_factory(
+            Question, form=QuestionForm, fields=("name", "title", "description", "required")
+        )
+        query = QueryDict(mutable=True)
+        for key, value in data.items():
+            query[key] = value
+        return form_class(data=query, instance=instance or Question(dataset=dataset))
+
+    second = form("more_ents", span_inputs)
     assert not second.is_valid()
-    assert "already has a span question" in str(second.errors)
+    assert "already has a span question" in str(second.errors["span_field"])
     clash = form("text", {"type": "text"})
     assert not clash.is_valid()
     assert "already used" in str(clash.errors)
     # editing the existing span question itself is fine
-    assert form("ents", span, instance=first).is_valid(), form("ents", span, first).errors
+    assert form("ents", span_inputs, instance=first).is_valid()

@@ -5,8 +5,6 @@ through the services behind the API's settings endpoints. What the API refuses, 
 refuses, next to the input; a refused request writes nothing.
 """
 
-import json
-
 import pytest
 from django.urls import reverse
 
@@ -16,6 +14,7 @@ from tests.admin_helpers import change_url, form_data, inline_formset
 
 ADD = "admin:datasets_dataset_add"
 TERMS = {"type": "terms", "values": ["a", "b"]}
+TERMS_INPUTS = {"type": "terms", "terms": "a\nb"}
 
 
 def row_errors(page, prefix: str, index: int) -> dict:
@@ -25,9 +24,10 @@ def row_errors(page, prefix: str, index: int) -> dict:
 def add_data(client, workspace, **rows) -> dict:
     data = form_data(client.get(reverse(ADD)))
     data.update({"workspace": workspace.pk, "name": "fresh", "min_submitted": 1})
-    for prefix, (name, settings) in rows.items():
+    for prefix, (name, inputs) in rows.items():
         data.update({f"{prefix}-TOTAL_FORMS": 1, f"{prefix}-0-name": name})
-        data.update({f"{prefix}-0-settings": json.dumps(settings), f"{prefix}-0-position": 0})
+        data.update({f"{prefix}-0-{key}": value for key, value in inputs.items()})
+        data[f"{prefix}-0-position"] = 0
         data[f"{prefix}-0-required"] = "on"
     return data
 
@@ -36,7 +36,7 @@ def add_data(client, workspace, **rows) -> dict:
 def test_new_dataset_with_a_setting_name_taken_twice_is_refused_whole(client, world, who):
     # On the add page the rows cannot be checked against stored ones: the service refuses.
     client.force_login(getattr(world, who))
-    rating = {"type": "rating", "options": [{"value": 1}, {"value": 2}]}
+    rating = {"type": "rating", "rating_values": "1, 2"}
     data = add_data(
         client, world.ws_a, fields=("text", {"type": "text"}), questions=("text", rating)
     )
@@ -66,21 +66,22 @@ def test_draft_field_type_cannot_change_as_in_the_api(client, world, make_datase
     dataset = make_dataset(world.ws_a, publish=False)
     field = dataset.fields.get(name="prompt")
     client.force_login(world.admin)
-    data = form_data(client.get(change_url(dataset)))
-    data["fields-0-settings"] = json.dumps({"type": "image"})
+    page = client.get(change_url(dataset))
+    data = form_data(page)
+    data["fields-0-type"] = "image"  # the select is disabled: a forged value is ignored
     data["fields-1-title"] = "changed in the same request"
 
-    page = client.post(change_url(dataset), data)
+    saved = client.post(change_url(dataset), data)
     by_api = api(world.admin).patch(
         f"/api/v1/fields/{field.pk}", {"settings": {"type": "image"}}, format="json"
     )
 
-    assert page.status_code == 200
-    assert row_errors(page, "fields", 0) == {"settings": ["type: The type cannot be changed."]}
+    assert inline_formset(page, "fields").formset.forms[0].fields["type"].disabled
+    assert saved.status_code == 302
     assert by_api.status_code == 422
     field.refresh_from_db()
     assert field.settings["type"] == "text"
-    assert not dataset.fields.filter(title="changed in the same request").exists()
+    assert dataset.fields.filter(title="changed in the same request").exists()
 
 
 def test_draft_field_changes_and_deletes_through_the_services(client, world, make_dataset):
@@ -88,7 +89,7 @@ def test_draft_field_changes_and_deletes_through_the_services(client, world, mak
     client.force_login(world.admin)
     data = form_data(client.get(change_url(dataset)))
     data.update({"fields-0-title": "The prompt", "fields-0-position": 7})
-    data["fields-0-settings"] = json.dumps({"type": "text", "use_markdown": True})
+    data["fields-0-use_markdown"] = "on"
     data["fields-2-DELETE"] = "on"
 
     page = client.post(change_url(dataset), data)
@@ -125,17 +126,19 @@ def test_published_metadata_property_keeps_its_settings(client, world, make_data
     client.force_login(world.admin)
     page = client.get(change_url(dataset))
     data = form_data(page)
-    data["metadata_properties-0-settings"] = json.dumps({"type": "integer"})
+    data["metadata_properties-0-type"] = "integer"
+    data["metadata_properties-0-terms"] = "x"
     data["metadata_properties-0-title"] = "Genre"
     data["metadata_properties-0-visible_for_annotators"] = ""
 
     saved = client.post(change_url(dataset), data)
 
     form = inline_formset(page, "metadata_properties").formset.forms[0]
-    assert form.fields["settings"].disabled and form.fields["name"].disabled
+    assert form.fields["type"].disabled and form.fields["terms"].disabled
+    assert form.fields["name"].disabled
     assert saved.status_code == 302
     prop.refresh_from_db()
-    assert prop.settings["type"] == "terms"  # as the API's PATCH, which never changes them
+    assert prop.settings == TERMS  # as the API's PATCH, which never changes them
     assert (prop.title, prop.visible_for_annotators) == ("Genre", False)
 
 
@@ -146,7 +149,7 @@ def test_published_dataset_takes_and_drops_metadata_properties(client, world, ma
     data = form_data(client.get(change_url(dataset)))
     data["metadata_properties-0-DELETE"] = "on"
     data.update({"metadata_properties-TOTAL_FORMS": 2, "metadata_properties-1-name": "genre"})
-    data["metadata_properties-1-settings"] = json.dumps(TERMS)
+    data.update({"metadata_properties-1-type": "terms", "metadata_properties-1-terms": "a\nb"})
     data["metadata_properties-1-visible_for_annotators"] = "on"
     data["metadata_properties-1-position"] = 1
 
