@@ -129,3 +129,18 @@ def test_impossible_task_comes_back_as_a_message(client, world, rated):
         follow=True,
     )
     assert "label_selection" in page.content.decode()
+
+
+def test_reasons_and_axis_dates_in_chinese(client, world, make_dataset, add_records, answer):
+    from apps.accounts import services as accounts
+
+    dataset = make_dataset(world.ws_a, min_submitted=1)
+    (record,) = add_records(dataset, [{"fields": FIELDS}])
+    answer(world.ann1, record, {"response_ranking": 2})
+    accounts.set_language(user=world.admin, language="zh-hans")
+    client.force_login(world.admin)
+    html = client.get(reverse("exports:dashboard", args=[dataset.pk])).content.decode()
+    assert "每条记录需要两个回答：当前重叠数为 1。" in agreement_cell(html, "response_ranking")
+    assert "此类问题不计算一致性。" in agreement_cell(html, "correct_response")
+    ticks = re.findall(r'<span class="tick"[^>]*>([^<]+)<', html)
+    assert ticks and re.fullmatch(r"\d{1,2}月\d{1,2}日 \d\d:\d\d", ticks[0]), ticks
