@@ -54,11 +54,8 @@ def month_old(world, make_dataset, add_records, answer):
 def numbers_on_page(html: str) -> dict:
     stats = dict(re.findall(r'data-stat="(\w+)".*?<strong>(\d+)</strong>', html, re.S))
     bars = {}
-    for user, numbers in re.findall(
-        r'<div class="bar-row" data-annotator="([^"]+)">.*?<span class="bar-numbers">(.*?)</span>\s*</div>',
-        html,
-        re.S,
-    ):
+    rows = r'class="bar-row" data-annotator="([^"]+)">.*?class="bar-numbers">(.*?)</span>\s*</div>'
+    for user, numbers in re.findall(rows, html, re.S):
         bars[user] = {s: int(n) for s, n in re.findall(r'data-status="(\w+)"[^>]*>(\d+)<', numbers)}
     return {"stats": {k: int(v) for k, v in stats.items()}, "bars": bars}
 
