@@ -106,10 +106,11 @@ def dashboard_context(dataset: Dataset, *, now: datetime | None = None) -> dict:
     agreement = dataset_agreement(dataset)
     annotators = agreement["annotators"]
     rows = _agreement_rows(dataset, agreement["questions"])
-    titles = {row["question"]: row["title"] for row in rows}
-    for annotator in annotators:
+    for annotator in annotators:  # in the questions' order, whatever order they were met in
         annotator["agreement_by_title"] = [
-            (titles.get(name, name), stats) for name, stats in annotator["agreement"].items()
+            (row["title"], annotator["agreement"][row["question"]])
+            for row in rows
+            if row["question"] in annotator["agreement"]
         ]
     responses = {
         status: sum(a["responses"].get(status, 0) for a in annotators)

@@ -141,6 +141,12 @@ def shoot(browser, live_server, dataset, name, artifacts) -> list:
         page.goto(f"{live_server.url}/datasets/{dataset.pk}/dashboard")
         page.wait_for_selector(".line-chart")
         page.screenshot(path=str(artifacts / f"dashboard-{name}-{size}.png"), full_page=True)
+        if size == "phone":  # the full page is too tall to judge: the first screen and each card
+            page.screenshot(path=str(artifacts / f"dashboard-{name}-phone-top.png"))
+            for card in ("progress", "annotators", "agreement", "time-spent", "export"):
+                page.locator(f"#{card}").screenshot(
+                    path=str(artifacts / f"dashboard-{name}-phone-{card}.png")
+                )
         seen.append(
             {
                 "size": size,
