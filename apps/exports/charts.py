@@ -144,11 +144,11 @@ def progress_line(
     """A cumulative step line of submissions: `buckets` are (bucket start, submitted in it),
     in order, as naive local times; the line starts at 0 at `start` and runs to `end`.
 
-    Each bucket's submissions count at the end of the bucket (clipped to the axis), so a
-    dataset one hour old shows a climb over its minutes, not one jump."""
+    Each bucket's submissions count at the end of the bucket (clipped to the axis: today's
+    count at `end`), so a dataset one hour old climbs over its minutes, not in one jump."""
     if not buckets:
         return {"total": 0}
-    end = max(end, buckets[-1][0] + BUCKET_LENGTH[bucket])
+    end = max(end, buckets[-1][0])  # never into the future: today's step stops at `end`
     # A brand-new dataset's axis reaches back (flat at 0) rather than into the future.
     start = min(start, buckets[0][0], end - MIN_SPAN)
     span = (end - start).total_seconds()

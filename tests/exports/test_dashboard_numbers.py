@@ -182,3 +182,14 @@ def test_ticks_pick_months_for_a_long_dataset():
     unit, ticks = charts.time_ticks(datetime(2024, 1, 10), datetime(2025, 1, 10))
     assert unit == "month" and len(ticks) <= charts.MAX_TICKS
     assert all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", tick.label) for tick in ticks)
+
+
+def test_the_axis_ends_now_not_at_the_end_of_today():
+    now = datetime(2026, 12, 2, 9, 30)
+    line = charts.progress_line(
+        [(datetime(2026, 11, 20), 2), (datetime(2026, 12, 2), 3)],
+        datetime(2026, 11, 2, 8, 0),
+        now,
+        bucket="day",
+    )
+    assert line["last"] == now and line["line"].endswith("V0.0H1000")
