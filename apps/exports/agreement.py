@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import krippendorff
 import numpy as np
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from apps.datasets.models import Dataset
 from apps.datasets.schema import DatasetSchema
@@ -188,3 +189,14 @@ def _annotators(dataset: Dataset, compared: dict) -> list[dict]:
             {"username": username, "responses": dict(counts[username]), "agreement": agreement}
         )
     return result
+
+
+def unmeasured_reason(question_type: str, *, units: int, overlap: int) -> str:
+    """Why a question has no alpha, in words an admin can act on."""
+    if question_type not in LEVELS:
+        return _("Agreement is not measured for this question type.")
+    if units == 0 and overlap < 2:
+        return _("Needs two answers per record: overlap is %(overlap)d.") % {"overlap": overlap}
+    if units == 0:
+        return _("No record has two submitted answers yet.")
+    return _("Every answer so far is the same value: alpha is undefined until answers differ.")

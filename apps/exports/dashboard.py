@@ -1,14 +1,16 @@
-"""What the dataset dashboard shows: progress over time, responses per annotator, agreement."""
+"""What the dataset dashboard shows: progress over time, responses per annotator by status,
+agreement (or why there is none), time spent, exports."""
 
-from itertools import accumulate
+from datetime import datetime
 
 from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Trunc
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.datasets.models import Dataset
 from apps.exports import charts
-from apps.exports.agreement import dataset_agreement
+from apps.exports.agreement import dataset_agreement, unmeasured_reason
 from apps.exports.models import ExportJob
 from apps.exports.time_spent import time_spent
 from apps.records.models import Record, RecordStatus
@@ -39,21 +41,60 @@ QUESTION_TYPE_LABELS = {
 LEVEL_LABELS = {"nominal": _("nominal"), "ordinal": _("ordinal"), "interval": _("interval")}
 
 
-def submissions_per_day(dataset: Dataset) -> list[tuple[str, int]]:
-    """(day, submitted responses up to that day), by the day each was last saved."""
+RESPONSE_STATUSES = [ResponseStatus.SUBMITTED, ResponseStatus.DRAFT, ResponseStatus.DISCARDED]
+
+
+def _local(moment: datetime) -> datetime:
+    """A naive local time: the axis is drawn in the reader's clock, free of DST arithmetic."""
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+def progress(dataset: Dataset, *, now: datetime | None = None) -> dict:
+    """The cumulative line of submitted responses from the dataset's creation to now, by the
+    moment each was last saved; one query, grouped as finely as the dataset's age allows."""
+    start, end = _local(dataset.inserted_at), _local(now or timezone.now())
+    bucket = charts.bucket_for(start, end)
     rows = (
         Response.objects.filter(record__dataset=dataset, status=ResponseStatus.SUBMITTED)
-        .annotate(day=TruncDate("updated_at"))
-        .values_list("day")
+        .annotate(bucket=Trunc("updated_at", bucket))
+        .values_list("bucket")
         .annotate(n=Count("id"))
-        .order_by("day")
+        .order_by("bucket")
     )
-    days = [(day.isoformat(), n) for day, n in rows]
-    totals = accumulate(n for _day, n in days)
-    return [(day, total) for (day, _n), total in zip(days, totals, strict=True)]
+    return charts.progress_line([(_local(b), n) for b, n in rows], start, end, bucket=bucket)
 
 
-def dashboard_context(dataset: Dataset) -> dict:
+def _agreement_rows(dataset: Dataset, questions: list[dict]) -> list[dict]:
+    """Every question of the dataset in order, with its alpha or the reason it has none."""
+    measured = {row["question"]: row for row in questions}
+    rows = []
+    for name, title, settings in dataset.questions.order_by("position").values_list(
+        "name", "title", "settings"
+    ):
+        kind = settings.get("type")
+        row = measured.get(name, {"units": 0, "alpha": None, "level_of_measurement": None})
+        alpha = row["alpha"]
+        level = row["level_of_measurement"]
+        rows.append(
+            {
+                "question": name,
+                "title": title or name,
+                "type": kind,
+                "type_label": QUESTION_TYPE_LABELS.get(kind, kind),
+                "level_label": LEVEL_LABELS.get(level, "") if level else "",
+                "units": row["units"],
+                "alpha": alpha,
+                # An alpha below 0 (worse than chance) draws as an empty bar.
+                "percent": round(100 * max(alpha, 0), 1) if alpha is not None else 0,
+                "reason": None
+                if alpha is not None
+                else unmeasured_reason(kind, units=row["units"], overlap=dataset.min_submitted),
+            }
+        )
+    return rows
+
+
+def dashboard_context(dataset: Dataset, *, now: datetime | None = None) -> dict:
     counts = dict(
         Record.objects.filter(dataset=dataset)
         .values_list("status")
@@ -61,40 +102,33 @@ def dashboard_context(dataset: Dataset) -> dict:
         .order_by()
     )
     total = sum(counts.values())
+    completed = counts.get(RecordStatus.COMPLETED, 0)
     agreement = dataset_agreement(dataset)
     annotators = agreement["annotators"]
-    titles = dict(dataset.questions.values_list("name", "title"))
-    for question in agreement["questions"]:
-        question["title"] = titles.get(question["question"], question["question"])
-        question["type_label"] = QUESTION_TYPE_LABELS.get(question["type"], question["type"])
-        level = question["level_of_measurement"]
-        question["level_label"] = LEVEL_LABELS.get(level, level)
-    for annotator in annotators:
+    rows = _agreement_rows(dataset, agreement["questions"])
+    for annotator in annotators:  # in the questions' order, whatever order they were met in
         annotator["agreement_by_title"] = [
-            (titles.get(name, name), stats) for name, stats in annotator["agreement"].items()
+            (row["title"], annotator["agreement"][row["question"]])
+            for row in rows
+            if row["question"] in annotator["agreement"]
         ]
+    responses = {
+        status: sum(a["responses"].get(status, 0) for a in annotators)
+        for status in RESPONSE_STATUSES
+    }
     return {
         "dataset": dataset,
         "records_total": total,
-        "records_completed": counts.get(RecordStatus.COMPLETED, 0),
-        "progress_chart": charts.line_chart(submissions_per_day(dataset)),
-        "annotator_chart": charts.bar_chart(
-            [
-                (a["username"], a["responses"]["submitted"], str(a["responses"]["submitted"]))
-                for a in annotators
-            ]
+        "records_completed": completed,
+        "records_pending": total - completed,
+        "responses": responses,
+        "annotators_count": sum(1 for a in annotators if any(a["responses"].values())),
+        "progress": progress(dataset, now=now),
+        "annotator_bars": charts.stacked_bars(
+            [(a["username"], a["responses"]) for a in annotators], RESPONSE_STATUSES
         ),
-        "agreement_chart": charts.bar_chart(
-            [
-                (
-                    q["title"],
-                    q["alpha"] or 0.0,
-                    "—" if q["alpha"] is None else f"{q['alpha']:.3f}",
-                )
-                for q in agreement["questions"]
-            ],
-            maximum=1.0,
-        ),
+        "status_labels": {status.value: status.label for status in RESPONSE_STATUSES},
+        "agreement_rows": rows,
         "agreement": agreement,
         "jobs": ExportJob.objects.filter(dataset=dataset)[:10],
         "time_spent": _labelled(time_spent(dataset)),

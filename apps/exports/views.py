@@ -1,9 +1,10 @@
 """The dataset dashboard (owners and admins): progress, annotators, agreement, exports."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,8 +20,22 @@ from apps.exports.writers import FORMATS
 def dashboard(request, dataset_id):
     dataset = access_dataset(request.user, dataset_id, need="manage")
     context = dashboard_context(dataset)
-    context.update(formats=FORMATS, tasks=TASKS)
+    context.update(formats=FORMATS, tasks=TASKS, links=_links(request, dataset))
     return render(request, "exports/dashboard.html", context)
+
+
+def _links(request, dataset) -> dict:
+    """Where an admin goes from here: the records, annotating (once published) and the
+    dataset's admin page (for those the admin site lets in)."""
+    return {
+        "records": reverse("annotation:records", args=[dataset.pk]),
+        "annotate": reverse("annotation:annotate", args=[dataset.pk])
+        if dataset.is_published
+        else None,
+        "admin": reverse("admin:datasets_dataset_change", args=[dataset.pk])
+        if admin.site.has_permission(request)
+        else None,
+    }
 
 
 @login_required
