@@ -346,6 +346,20 @@ LOAM_API_USER_RATE = env_rate("LOAM_API_USER_RATE", "6000/minute")
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["apps.api.throttling.UserBudget"]
 # --- end of cache and rate limits ---------------------------------------------------------
 
+# Mail (allauth's password resets): an SMTP server when EMAIL_HOST is set; without one,
+# messages go to the server's output instead of failing the request with a 500.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "loam@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -90,3 +90,26 @@ def test_check_deploy_passes_with_the_readme_production_environment():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _mail_backend(**env) -> str:
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
+    environment.update(env, DJANGO_SETTINGS_MODULE="config.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_without_a_mail_server_password_resets_go_to_the_console():
+    assert _mail_backend() == "django.core.mail.backends.console.EmailBackend  587"
+
+
+def test_email_host_turns_on_smtp():
+    backend = _mail_backend(EMAIL_HOST="smtp.example.org", EMAIL_PORT="2525")
+    assert backend == "django.core.mail.backends.smtp.EmailBackend smtp.example.org 2525"

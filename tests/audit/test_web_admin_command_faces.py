@@ -52,15 +52,18 @@ def test_signing_in_and_failing_to(client, world, committed):
     assert "wrong-pw-123" not in json.dumps(failed.details)
 
 
-def test_signing_in_to_the_admin_and_failing_to(client, world, committed):
-    login_url = reverse("admin:login")
+def test_signing_in_on_the_way_to_the_admin(client, world, committed):
+    """The admin has no login of its own: its door is the sign-in page (face web)."""
+    admin_door = client.get(reverse("admin:index")).url
+    login_url = client.get(admin_door).url
+    assert login_url.startswith("/accounts/login/")
     with committed():
-        client.post(login_url, {"username": "adam", "password": "nope-nope-1"})
-        page = client.post(login_url, {"username": "adam", "password": "pw-loam-123"})
+        client.post(login_url, {"login": "adam", "password": "nope-nope-1"})
+        page = client.post(login_url, {"login": "adam", "password": "pw-loam-123"})
     assert page.status_code == 302
     assert trail() == [
-        ("admin", "auth.sign_in_failed", "adam"),
-        ("admin", "auth.signed_in", "adam"),
+        ("web", "auth.sign_in_failed", "adam"),
+        ("web", "auth.signed_in", "adam"),
     ]
 
 
@@ -73,7 +76,7 @@ def test_creating_a_dataset_with_settings_in_the_admin(client, world, committed)
     data = form_data(client.get(add))
     data.update({"workspace": world.ws_a.pk, "name": "fresh", "min_submitted": 1})
     data.update({"fields-TOTAL_FORMS": 1, "fields-0-name": "text", "fields-0-position": 0})
-    data.update({"fields-0-settings": '{"type": "text"}', "fields-0-required": "on"})
+    data.update({"fields-0-type": "text", "fields-0-required": "on"})
     with committed():
         page = client.post(add, data)
     assert page.status_code == 302
