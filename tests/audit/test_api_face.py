@@ -162,3 +162,16 @@ def test_a_refused_request_leaves_no_entry(world, api, committed):
         other = {"name": "theirs", "workspace_id": str(world.ws_b.pk)}
         assert api(world.admin).post("/api/v1/datasets", other, format="json").status_code >= 400
     assert trail() == []
+
+
+def test_removing_people_through_the_api(world, api, committed):
+    """The SDK's `user.delete()` deactivates; `?hard=true` deletes: both audited, face api."""
+    client = api(world.owner)
+    with committed():
+        assert client.delete(f"/api/v1/users/{world.ann1.pk}").status_code == 200
+        hard = client.delete(f"/api/v1/users/{world.ann2.pk}?hard=true")
+        assert hard.status_code == 200
+    assert trail("target_label") == [
+        ("api", "user.deactivated", "olivia", "ann1"),
+        ("api", "user.deleted", "olivia", "ann2"),
+    ]
