@@ -26,9 +26,11 @@ from django.db import connection
 with connection.cursor() as cursor:
     cursor.execute("SELECT current_setting('server_version_num'), current_database(),"
                    " (SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'),"
-                   " current_setting('data_checksums'), current_setting('io_method')")
-    version, database, vector, checksums, io_method = cursor.fetchone()
-print(connection.vendor, version[:2], database, vector, checksums, io_method, flush=True)
+                   " current_setting('data_checksums'), current_setting('io_method'),"
+                   " pg_size_bytes(current_setting('shared_buffers'))")
+    version, database, vector, checksums, io_method, shared_buffers = cursor.fetchone()
+print(connection.vendor, version[:2], database, vector, checksums, io_method, shared_buffers,
+      flush=True)
 if sys.argv[1:] == ["wait"]:
     sys.stdin.readline()
 """
@@ -69,12 +71,34 @@ def finish(process: subprocess.Popen) -> None:
 def test_first_connection_starts_postgres_18_with_pgvector_and_the_last_exit_stops_it(data_dir):
     started = time.monotonic()
     process = loam_process(data_dir)
-    assert connected(process) == ["postgresql", "18", "loam", "1", "off", "sync"]
+    shared_buffers = int(server.memory_settings()["shared_buffers"].removesuffix("MB")) << 20
+    assert connected(process) == [
+        "postgresql",
+        "18",
+        "loam",
+        "1",
+        "off",
+        "sync",
+        str(shared_buffers),
+    ]
     finish(process)
     elapsed = time.monotonic() - started
     assert server.status(data_dir) == {"running": False, "socket_dir": None, "holders": []}
     assert (data_dir / "postgres" / "PG_VERSION").read_text().strip() == "18"
     print(f"first start (initdb, start, query, stop): {elapsed:.1f} s")
+
+
+@pytest.mark.parametrize(
+    ("gib", "shared_buffers", "effective_cache_size"),
+    [(0.25, "128MB", "128MB"), (2, "512MB", "1024MB"), (24, "4096MB", "12288MB")],
+)
+def test_memory_is_a_quarter_of_the_machine_within_bounds(
+    gib, shared_buffers, effective_cache_size
+):
+    assert server.memory_settings(int(gib * (1 << 30))) == {
+        "shared_buffers": shared_buffers,
+        "effective_cache_size": effective_cache_size,
+    }
 
 
 def test_a_running_server_is_shared_and_outlives_all_but_its_last_holder(data_dir):

@@ -122,6 +122,36 @@ def test_an_explicit_sort_wins_over_relevance(api, world, ds):
     assert all(i["query_score"] > 0 for i in answer.json()["items"])
 
 
+def test_ranked_pages_follow_each_other_and_a_sort_in_either_direction(api, world, ds):
+    add(ds, *[" ".join(["tide"] * (1 + i % 3)) for i in range(7)], "no match")
+    url = f"/api/v1/datasets/{ds.id}/records/search"
+    text = {"q": "tide", "field": None}
+    pages = [
+        api(world.owner).post(
+            f"{url}?limit=3&offset={offset}", {"query": {"text": text}}, format="json"
+        )
+        for offset in (0, 3, 6)
+    ]
+    ranked = [i["record"]["external_id"] for page in pages for i in page.json()["items"]]
+    # More occurrences first; equal scores in insertion order.
+    assert ranked == ["r2", "r5", "r1", "r4", "r0", "r3", "r6"]
+    assert [page.json()["total"] for page in pages] == [7, 7, 7]
+    body = {
+        "query": {"text": text},
+        "sort": [{"scope": {"entity": "metadata", "metadata_property": "n"}, "order": "desc"}],
+    }
+    answer = api(world.owner).post(f"{url}?limit=2&offset=1", body, format="json")
+    assert [i["record"]["external_id"] for i in answer.json()["items"]] == ["r5", "r4"]
+    assert answer.json()["total"] == 7
+
+
+def test_a_text_page_past_the_last_match_keeps_the_total(api, world, ds):
+    add(ds, "wave", "wave wave", "calm")
+    answer = search(api(world.owner), ds, "wave", offset=5)
+    assert answer.status_code == 200
+    assert answer.json() == {"items": [], "total": 2}
+
+
 def test_a_blank_query_matches_everything_unscored(api, world, ds):
     add(ds, "one", "two")
     answer = search(api(world.owner), ds, "   ")
@@ -186,8 +216,8 @@ def test_search_query_count_does_not_grow_with_the_page(api, world, ds, django_a
     search(client, ds, "shared")  # warm up: content types, caches
     for limit in (1, 50):
         # key with its user, the user's rate budget (cache read, write), dataset access,
-        # fields, questions, metadata properties, vector settings, count, page (ranked),
-        # the page's responses.
+        # fields, questions, metadata properties, vector settings, the page's ids and scores
+        # with the total (one read of the matches), its records, its responses.
         with django_assert_num_queries(11):
             answer = search(client, ds, "shared", limit=limit, include="responses")
         assert len(answer.json()["items"]) == limit
