@@ -27,9 +27,12 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import USERNAME_RE, create_user
+from apps.core.errors import Conflict
 
 logger = logging.getLogger(__name__)
 USERNAME_MAX = 150
+# Tries at a free username for a newcomer when others sign up at the same moment.
+SIGNUP_ATTEMPTS = 5
 # Characters a username may not hold become "-" (see services.USERNAME_RE).
 _NOT_USERNAME = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -83,13 +86,20 @@ def _any_of(emails: list[str]) -> Q:
 
 def _new_annotator(sociallogin, email: str) -> User:
     proposed = sociallogin.user
-    user, _key, _created = create_user(
-        username=_free_username(proposed.username, email),
-        role=Role.ANNOTATOR,
-        first_name=(proposed.first_name or "")[:150],
-        last_name=(proposed.last_name or "")[:150],
-        workspaces=list(settings.LOAM_SSO_SIGNUP_WORKSPACES),
-    )
+    for attempt in range(SIGNUP_ATTEMPTS):
+        try:
+            user, _key, _created = create_user(
+                username=_free_username(proposed.username, email),
+                role=Role.ANNOTATOR,
+                first_name=(proposed.first_name or "")[:150],
+                last_name=(proposed.last_name or "")[:150],
+                workspaces=list(settings.LOAM_SSO_SIGNUP_WORKSPACES),
+            )
+            break
+        except Conflict:
+            # Someone signing up alongside took the free name first: find the next one.
+            if attempt == SIGNUP_ATTEMPTS - 1:
+                raise
     user.email = email
     user.save(update_fields=["email"])
     return user

@@ -10,7 +10,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts import signals
@@ -87,9 +87,7 @@ def create_user(
             )
     problems.raise_if_any()
     if User.objects.filter(username=username).exists():
-        raise Conflict.single(
-            ("username",), _("A user named %(name)r already exists.") % {"name": username}
-        )
+        raise _username_taken(username)
     if api_key and ApiKey.objects.filter(hashed_key=hash_api_key(api_key)).exists():
         raise Conflict.single(("api_key",), _("This API key is already in use; choose another."))
 
@@ -98,11 +96,21 @@ def create_user(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # taken by a request that ran alongside, after the check above
+        raise _username_taken(username) from None
     _key, clear_key = ApiKey.issue(user=user, key=api_key, name="default")
     signals.user_created.send(sender=User, user=user)
     created = MEMBERSHIPS.join(user, list(workspaces)) if workspaces else []
     return user, clear_key, created
+
+
+def _username_taken(username: str) -> Conflict:
+    return Conflict.single(
+        ("username",), _("A user named %(name)r already exists.") % {"name": username}
+    )
 
 
 # What listeners hear changed (`signals.user_updated`); a new password only as a fact.

@@ -2,7 +2,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.accounts.models import ApiKey, Role, User, hash_api_key
+from apps.accounts.services import create_user
+from apps.core.errors import Conflict
 from apps.workspaces.models import Workspace
+from tests.accounts.racing import username_taken_alongside
 
 
 def run(*args) -> str:
@@ -85,3 +88,11 @@ def test_reused_api_key_is_rejected():
 def test_unknown_role_is_rejected():
     with pytest.raises(CommandError):
         run("hank", "--role", "superhero")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_username_taken_alongside_is_a_conflict_not_a_server_error():
+    with username_taken_alongside("dana"), pytest.raises(Conflict) as raised:
+        create_user(username="dana")
+    assert raised.value.problems[0].loc == ("username",)
+    assert User.objects.filter(username="dana").count() == 1

@@ -17,6 +17,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from apps.accounts.adapters import _free_username
 from apps.accounts.models import Role, User
 from config import sso
+from tests.accounts.racing import username_taken_alongside
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,16 @@ def test_the_open_policy_makes_an_annotator(rf, settings, make_workspace):
         "Doe",
     )
     assert list(user.workspaces.values_list("name", flat=True)) == ["newcomers"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_newcomer_whose_username_is_taken_at_that_moment_gets_the_next(rf, settings):
+    settings.LOAM_SSO_OPEN_SIGNUP = True
+    with username_taken_alongside("pat"):
+        answer, request = arrive(rf, "pat@example.org", username="pat")
+    assert answer.status_code == 302
+    assert request.user.username == "pat-2"
+    assert sorted(User.objects.values_list("username", flat=True)) == ["pat", "pat-2"]
 
 
 def test_the_open_policy_refuses_an_unverified_address(rf, settings):
