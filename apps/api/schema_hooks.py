@@ -4,7 +4,8 @@ All of them share one body, the shape `apps.api.exceptions` gives every error, s
 the fuzzer in tests/api/test_fuzz.py) can rely on it: 400 malformed JSON or a NUL character
 (PostgreSQL cannot store it), 401 no or a wrong API key, 403 a role that may not act, 404 a
 missing or foreign object, 409 a conflict, 415 a body that is not JSON, 422 a value that fails
-validation.
+validation, 429 a rate limit reached (apps/api/throttling.py: `params` then names the limit
+instead of listing problems).
 """
 
 ERROR = {
@@ -22,6 +23,9 @@ ERROR = {
                         "params": {
                             "type": "object",
                             "properties": {
+                                "limit": {"type": "string"},
+                                "rate": {"type": "string"},
+                                "retry_after": {"type": "integer"},
                                 "errors": {
                                     "type": "array",
                                     "items": {
@@ -41,9 +45,12 @@ ERROR = {
                                         },
                                         "required": ["loc", "msg", "type"],
                                     },
-                                }
+                                },
                             },
-                            "required": ["errors"],
+                            "anyOf": [
+                                {"required": ["errors"]},
+                                {"required": ["limit", "rate", "retry_after"]},
+                            ],
                         },
                     },
                     "required": ["code", "message", "params"],
@@ -61,6 +68,17 @@ DESCRIPTIONS = {
     "409": "Conflicts with the current state (a name in use, a published dataset, …).",
     "415": "The body is not JSON.",
     "422": "A value fails validation; `detail.params.errors[*].loc` names each one.",
+    "429": (
+        "A rate limit is reached: too many requests with a bad or missing API key from this "
+        "address, or from this user; `detail.params` names the limit. Retry after "
+        "`Retry-After` seconds."
+    ),
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds until the limit lets a request through again.",
+        "schema": {"type": "integer"},
+    }
 }
 _WRITES = {"post", "put", "patch", "delete"}
 
@@ -74,7 +92,7 @@ def _error_codes(path: str, method: str, operation: dict) -> list[str]:
     if has_body:
         codes.append("415")
     if any("ApiKey" in requirement for requirement in operation.get("security", [])):
-        codes += ["401", "403"]
+        codes += ["401", "403", "429"]
     if "{" in path:
         codes.append("404")
     if method in _WRITES:
@@ -92,6 +110,8 @@ def document_errors(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code in _error_codes(path, method, operation):
                 responses.setdefault(code, {"description": DESCRIPTIONS[code]})
+            if "429" in responses:
+                responses["429"].setdefault("headers", RETRY_AFTER)
             for code, answer in responses.items():
                 if code.startswith("4"):  # views may name more errors; all share the body
                     answer.setdefault("content", body)

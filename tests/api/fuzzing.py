@@ -43,7 +43,10 @@ def _is_error_detail(detail) -> bool:
         return True
     if not isinstance(detail, dict) or not isinstance(detail.get("message"), str):
         return False
-    errors = detail.get("params", {}).get("errors")
+    params = detail.get("params", {})
+    if {"limit", "rate", "retry_after"} <= params.keys():  # a rate limit (429)
+        return True
+    errors = params.get("errors")
     return isinstance(errors, list) and all(
         isinstance(e, dict)
         and isinstance(e.get("loc"), list)
@@ -56,7 +59,8 @@ def _is_error_detail(detail) -> bool:
 @schemathesis.check
 def loam_error_shape(ctx, response, case):
     """Every 4xx body is the one error shape of apps/api/exceptions.py: `{"detail": ...}`,
-    a message or `{code, message, params: {errors: [{loc, msg, type}]}}`."""
+    a message or `{code, message, params: {errors: [{loc, msg, type}]}}` (or, for a rate
+    limit, `params: {limit, rate, retry_after}`)."""
     if not 400 <= response.status_code < 500 or case.method.upper() == "HEAD":
         return None
     try:

@@ -25,11 +25,24 @@ VALIDATION = {
         "params": {"errors": [{"loc": ["body", "name"], "msg": "required", "type": "value_error"}]},
     }
 }
+RATE_LIMITED = {
+    "detail": {
+        "code": "loam.api.errors::TooManyRequests",
+        "message": "Too many requests",
+        "params": {"limit": "user", "rate": "6/minute", "retry_after": 60},
+    }
+}
 
 
 @pytest.mark.parametrize(
     ("code", "body"),
-    [(404, {"detail": "Not found."}), (422, VALIDATION), (200, ["anything"]), (500, "x")],
+    [
+        (404, {"detail": "Not found."}),
+        (422, VALIDATION),
+        (429, RATE_LIMITED),
+        (200, ["anything"]),
+        (500, "x"),
+    ],
 )
 def test_error_shape_accepts_the_one_shape(code, body):
     assert loam_error_shape(None, FakeResponse(code, body), GET) is None
@@ -41,6 +54,7 @@ def test_error_shape_accepts_the_one_shape(code, body):
         ValueError("not JSON"),
         {"error": "Not found."},
         {"detail": {"message": "no params"}},
+        {"detail": {**RATE_LIMITED["detail"], "params": {"limit": "user"}}},
         {"detail": {**VALIDATION["detail"], "params": {"errors": [{"loc": "body"}]}}},
         ["detail"],
     ],

@@ -1,7 +1,9 @@
 """The OpenAPI schema (issue 3): generated without a warning or error, valid, and accurate on the
 points the SDKs depend on (exact success codes, `total` on the list answer)."""
 
+import jsonschema
 import pytest
+from django.core.cache import cache
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
@@ -164,3 +166,26 @@ def test_settings_bodies_are_documented_per_type(schema):
         ["text", "rating", "label_selection", "multi_label_selection", "ranking", "span"]
     )
     assert body["properties"]["name"]["pattern"] == "^[a-z0-9_-]*[a-z0-9][a-z0-9_-]*$"
+
+
+@pytest.mark.django_db
+def test_a_rate_limited_answer_is_documented_and_matches_the_error_shape(schema, settings):
+    answers = _operation(schema, "get", "/api/v1/me")["responses"]
+    assert "429" in answers and "Retry-After" in answers["429"]["headers"]
+    assert "429" not in _operation(schema, "get", "/api/v1/status")["responses"]
+    settings.LOAM_API_BAD_KEY_RATE = "1/minute"
+    cache.clear()
+    client = APIClient(HTTP_X_ARGILLA_API_KEY="not a key")
+    try:
+        assert client.get("/api/v1/me").status_code == 401
+        limited = client.get("/api/v1/me")
+    finally:
+        cache.clear()
+    assert limited.status_code == 429
+    jsonschema.validate(limited.json(), schema[0]["components"]["schemas"]["Error"])
+    # A body with neither problems nor a limit is no error answer.
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(
+            {"detail": {"code": "x", "message": "y", "params": {}}},
+            schema[0]["components"]["schemas"]["Error"],
+        )
