@@ -140,9 +140,13 @@ def test_ranked_pages_follow_each_other_and_a_sort_in_either_direction(api, worl
         "query": {"text": text},
         "sort": [{"scope": {"entity": "metadata", "metadata_property": "n"}, "order": "desc"}],
     }
-    answer = api(world.owner).post(f"{url}?limit=2&offset=1", body, format="json")
-    assert [i["record"]["external_id"] for i in answer.json()["items"]] == ["r5", "r4"]
-    assert answer.json()["total"] == 7
+    by_record = {"entity": "record", "property": "external_id"}
+    for sort in ([{"scope": by_record, "order": "desc"}], body["sort"]):
+        answer = api(world.owner).post(
+            f"{url}?limit=2&offset=1", {**body, "sort": sort}, format="json"
+        )
+        assert [i["record"]["external_id"] for i in answer.json()["items"]] == ["r5", "r4"]
+        assert answer.json()["total"] == 7
 
 
 def test_a_text_page_past_the_last_match_keeps_the_total(api, world, ds):
