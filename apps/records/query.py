@@ -92,7 +92,9 @@ class RecordQuery:
             return [], self.matching().count()
         base = self.base if self.base is not None else Record.objects
         records = base.in_bulk([pk for pk, _score, _total in ranked])
-        return [(records[pk], score) for pk, score, _total in ranked], ranked[0][2]
+        # A record deleted between the two queries is left out of the page.
+        page = [(records[pk], score) for pk, score, _total in ranked if pk in records]
+        return page, ranked[0][2]
 
 
 def _order_sql(column: str, key) -> str:

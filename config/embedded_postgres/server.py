@@ -93,7 +93,7 @@ def _tune(pg: PostgresServer) -> None:
 
 def memory_settings(total: int | None = None) -> dict[str, str]:
     """A quarter of the machine's memory (`total` bytes) as shared buffers, from 128 MB to
-    4 GB, and half of it as the planner's estimate of the OS's cache."""
+    4 GB; half of the memory as the planner's estimate of the cache it can count on."""
     total = total or psutil.virtual_memory().total
     mb = 1024 * 1024
     shared = min(max(total // 4, 128 * mb), 4096 * mb)

@@ -225,3 +225,19 @@ def test_search_query_count_does_not_grow_with_the_page(api, world, ds, django_a
         with django_assert_num_queries(11):
             answer = search(client, ds, "shared", limit=limit, include="responses")
         assert len(answer.json()["items"]) == limit
+
+
+def test_a_record_deleted_between_the_page_and_its_records_is_left_out(ds):
+    add(ds, "gull", "gull gull", "gull gull gull")
+
+    def delete_after_ranking(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "OVER ()" in sql:  # the ranked ids are read: another request deletes one
+            with connection.connection.cursor() as other:
+                other.execute("DELETE FROM records_record WHERE external_id = 'r1'")
+        return result
+
+    with connection.execute_wrapper(delete_after_ranking):
+        hits, total = RecordQuery(ds, text="gull").page(0, 10)
+    assert [record.external_id for record, _score in hits] == ["r2", "r0"]
+    assert total == 3  # counted before the deletion
