@@ -146,8 +146,10 @@ def build(args):
     annotator = User.objects.create(username="bench-annotator", role=Role.ANNOTATOR)
     key = ApiKey.issue(user=owner, name="bench")[1]
     text, question = make_dataset("search")
-    similar, similar_question = make_dataset("similar", dimensions=args.dimensions)
-    settings = similar.vectors_settings.get()
+    similar = None  # a server without pgvector measures text only (--vector-records 0)
+    if args.vector_records:
+        similar, similar_question = make_dataset("similar", dimensions=args.dimensions)
+        settings = similar.vectors_settings.get()
     started = time.perf_counter()
     with connection.cursor() as cursor:
         vocab = words(VOCABULARY)
@@ -201,8 +203,9 @@ def build(args):
             "VACUUM ANALYZE records_record, records_suggestion, records_vector, responses_response"
         )
         cursor.execute("CREATE TABLE bench_meta (key text, text_dataset uuid, vector_dataset uuid)")
-        cursor.execute("INSERT INTO bench_meta VALUES (%s, %s, %s)", [key, text.pk, similar.pk])
-    return key, text.pk, similar.pk
+        similar_id = similar.pk if similar else None
+        cursor.execute("INSERT INTO bench_meta VALUES (%s, %s, %s)", [key, text.pk, similar_id])
+    return key, text.pk, similar_id
 
 
 def load(args):
@@ -358,6 +361,23 @@ def measure_similarity(client: Client, similar_id, n: int) -> None:
         print(f"{'':<44} recall@10 {statistics.mean(recalls):.3f} (min {min(recalls):.1f})")
 
 
+def print_server() -> None:
+    """The numbers depend on the server's memory: say which server, and how much."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('server_version'), current_setting('shared_buffers'), "
+            "current_setting('work_mem'), pg_size_pretty(pg_database_size(current_database()))"
+        )
+        version, shared_buffers, work_mem, size = cursor.fetchone()
+    print(
+        f"PostgreSQL {version}, shared_buffers {shared_buffers}, work_mem {work_mem}, "
+        f"database {size}",
+        flush=True,
+    )
+
+
 def main() -> None:
     args = parse_args()
     with scratch_database("search.py", args):
@@ -365,13 +385,14 @@ def main() -> None:
         key, dataset_id, similar_id = load(args) if args.reuse else build(args)
         if not args.reuse:
             print(f"built in {time.perf_counter() - began:.0f}s", flush=True)
+        print_server()
         from api_ingest import start_server
 
         server, server_url = start_server(2)
         try:
             client = Client(server_url, key)
             measure_text(client, dataset_id, words(VOCABULARY), args.queries)
-            if args.vector_records:
+            if similar_id:
                 measure_similarity(client, similar_id, args.queries)
         finally:
             server.terminate()
