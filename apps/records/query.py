@@ -9,6 +9,7 @@ query of its own read every match twice: a word in 6% of a million records took 
 instead of 200 (bench/search.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -29,6 +30,8 @@ class RecordQuery:
     text_field: str | None = None  # search this field only
     ordering: list = field(default_factory=list)  # explicit sort; else relevance, then order
     base: QuerySet | None = None  # records to start from (e.g. annotated); else all
+    # The number of matches by a cheaper query than counting them, when the caller has one.
+    count: Callable[[], int] | None = None
 
     def matching(self, base: QuerySet | None = None) -> QuerySet:
         """The matching records, unordered and without scores (for counts and bulk work)."""
@@ -58,7 +61,7 @@ class RecordQuery:
         """(records of the page with their score, total matches): two queries."""
         if self.ranks:
             return self._ranked_page(offset, limit)
-        total = self.matching().count()
+        total = self.count() if self.count is not None else self.matching().count()
         if offset >= total:
             return [], total
         records = list(self.ordered()[offset : offset + limit])

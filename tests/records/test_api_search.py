@@ -200,3 +200,64 @@ def test_search_permissions(api, world, ds, who, code):
 def test_search_needs_a_key(api, ds):
     assert search(api(None), ds, {}).status_code == 401
     assert search(api(None, key="bad"), ds, {}).status_code == 401
+
+
+STATUS_SETS = [
+    ["submitted"],
+    ["draft"],
+    ["discarded"],
+    ["pending"],
+    ["submitted", "draft"],
+    ["pending", "submitted"],
+    ["pending", "draft", "discarded", "submitted"],
+    ["no such status"],
+]
+
+
+def test_a_response_status_total_matches_the_records_it_lists(api, world, ds, make_dataset):
+    """The status-only total is counted from the responses (`_response_status_count`): it
+    must equal the number of records the same filter lists, for the dataset and for `me`,
+    whatever the other datasets' responses."""
+    answers = {  # record → (annotator, status) pairs; overlap, and a record nobody answered
+        "e0": [(world.ann1, "submitted"), (world.ann2, "submitted")],
+        "e1": [(world.ann1, "draft"), (world.ann2, "submitted")],
+        "e2": [(world.ann2, "discarded")],
+        "e3": [(world.ann1, "discarded"), (world.ann2, "draft")],
+        "e4": [(world.ann1, "submitted")],
+    }
+    for external_id, pairs in answers.items():
+        record = Record.objects.get(dataset=ds, external_id=external_id)
+        for user, status in pairs:
+            Response.objects.create(record=record, user=user, status=status)
+    other = make_dataset(world.ws_a)
+    upsert_records(dataset=other, items=[dict(OTHER_RECORD)], mode="create")
+    Response.objects.create(record=other.records.get(), user=world.ann1, status="submitted")
+
+    for statuses in STATUS_SETS:
+        body = {
+            "filters": {
+                "and": [
+                    {
+                        "type": "terms",
+                        "values": statuses,
+                        "scope": {"entity": "response", "question": None, "property": "status"},
+                    }
+                ]
+            }
+        }
+        for who, url in (
+            (world.owner, f"/api/v1/datasets/{ds.id}/records/search?limit=50"),
+            (world.ann1, f"/api/v1/me/datasets/{ds.id}/records/search?limit=50"),
+        ):
+            answer = api(who).post(url, body, format="json").json()
+            assert answer["total"] == len(answer["items"]), (statuses, who.username, answer)
+    mine = api(world.ann1).post(
+        f"/api/v1/me/datasets/{ds.id}/records/search?limit=50",
+        {"filters": {"and": [{"type": "terms", "values": ["pending"], "scope": STATUS}]}},
+        format="json",
+    )
+    assert sorted(ids(mine)) == ["e2", "e5"] and mine.json()["total"] == 2
+
+
+STATUS = {"entity": "response", "question": None, "property": "status"}
+OTHER_RECORD = {"fields": {"prompt": "elsewhere", "response-1": "a", "response-2": "b"}}

@@ -171,3 +171,30 @@ def test_both_writers_schedule_webhooks_after_the_commit(
         "record.completed",
         "record.completed",
     ]
+
+
+# --- the dataset each response carries (migration responses/0003) ------------------------
+
+
+def test_every_writer_stores_the_responses_dataset(world, make_dataset):
+    """The database fills a response's `dataset_id` (a trigger): check it after each way a
+    response is written: one, many, with new records (COPY), and the ORM."""
+    from django.db import connection
+
+    from apps.records.services import upsert_records
+
+    dataset, (first, second, third) = _records(make_dataset, world, 3)
+    save_response(user=world.ann1, record=first, values=ANSWER, status="submitted")
+    save_responses(
+        dataset=dataset, writes=[_cleaned(second, world.ann1), _cleaned(third, world.ann2)]
+    )
+    Response.objects.create(record=first, user=world.ann2, status="draft")
+    other = make_dataset(world.ws_a)
+    answer = {"user_id": str(world.ann1.id), "status": "submitted", "values": ANSWER}
+    upsert_records(dataset=other, items=[{"fields": FIELDS, "responses": [answer]}], mode="create")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.dataset_id = rec.dataset_id, count(*) FROM responses_response r "
+            "JOIN records_record rec ON rec.id = r.record_id GROUP BY 1"
+        )
+        assert dict(cursor.fetchall()) == {True: 5}
