@@ -31,6 +31,18 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def fresh_sign_in_limits(request):
+    """Each browser test starts with no sign-ins counted. allauth counts them (at most 30 a
+    minute from one address) in the database's cache, which outlives a test: a suite that
+    signed in faster than that from 127.0.0.1 had its next login refused with a 429."""
+    if "live_server" in request.fixturenames:
+        from django.core.cache import cache
+
+        request.getfixturevalue("live_server")  # the test's database, where the cache is
+        cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser():
     try:
