@@ -25,6 +25,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def as_from_a_terminal() -> None:
+    """Ctrl+C's SIGINT reaches `serve` as from a terminal, however the suite was started: a
+    suite run in the background of a script has SIGINT ignored, which its children inherit
+    (and `serve` then rightly ignores a SIGINT, as any background job does)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def wait_for_status(url: str, process: subprocess.Popen) -> None:
     for _ in range(120):
         assert process.poll() is None, "serve stopped before the web server answered"
@@ -77,6 +84,7 @@ def test_serve_runs_web_and_worker_and_stops_both_and_the_database(data_dir, sto
     serve = subprocess.Popen(
         [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}"],
         cwd=ROOT,
+        preexec_fn=as_from_a_terminal,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -122,6 +130,7 @@ def test_serve_ends_its_start_up_output_with_the_block(data_dir, tmp_path):
         serve = subprocess.Popen(
             [sys.executable, "manage.py", "serve", "--demo", f"127.0.0.1:{port}"],
             cwd=ROOT,
+            preexec_fn=as_from_a_terminal,
             env={**loam_env(data_dir), "PYTHONUNBUFFERED": "1"},
             stdout=sink,
             stderr=subprocess.STDOUT,
