@@ -60,20 +60,23 @@ def _response_status_count(dataset: Dataset, statuses: list[str], *, user=None) 
     (100,000 submitted). `pending` (no response, or none of `user`'s) is the dataset's
     records minus the answered ones; it never overlaps the others."""
     mine, mine_params = (" AND user_id = %s", [user.pk]) if user is not None else ("", [])
-    # count(DISTINCT) sorts the ids: faster here than a subquery's hashed DISTINCT (26 vs
-    # 46 ms for 100,000 responses).
-    answered = (
-        f"SELECT count(DISTINCT record_id) FROM {_RESPONSES._meta.db_table} "
-        f"WHERE dataset_id = %s{mine}{{status}}"
-    )
+
+    def answered(condition: str = "") -> str:
+        # count(DISTINCT) sorts the ids: faster here than a subquery's hashed DISTINCT (26
+        # vs 46 ms for 100,000 responses).
+        return (
+            f"SELECT count(DISTINCT record_id) FROM {_RESPONSES._meta.db_table} "
+            f"WHERE dataset_id = %s{mine}{condition}"
+        )
+
     parts, params = ["0"], []
     real = [s for s in statuses if s != "pending"]
     if real:
-        parts.append(f"({answered.format(status=' AND status = ANY(%s)')})")
+        parts.append(f"({answered(' AND status = ANY(%s)')})")
         params += [dataset.pk, *mine_params, real]
     if "pending" in statuses:
         records = f"SELECT count(*) FROM {Record._meta.db_table} WHERE dataset_id = %s"
-        parts.append(f"({records}) - ({answered.format(status='')})")
+        parts.append(f"({records}) - ({answered()})")
         params += [dataset.pk, dataset.pk, *mine_params]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + " + ".join(parts), params)
@@ -282,17 +285,21 @@ def _question(schema: DatasetSchema, name, loc):
     return question
 
 
-def _filters_q(filters, schema, *, user) -> Q:
+def _filter_items(filters) -> list:
+    """The filters of the search body: `{"and": [...]}`, one filter, or none."""
     if filters is None:
-        return Q()
+        return []
     if not isinstance(filters, dict):
         raise _fail(("filters",), _("filters must be an object."))
-    if "and" in filters:
-        items = filters["and"]
-        if not isinstance(items, list) or not 1 <= len(items) <= 50:
-            raise _fail(("filters", "and"), _("and must hold 1 to 50 filters."))
-    else:
-        items = [filters]
+    if "and" not in filters:
+        return [filters]
+    items = filters["and"]
+    if not isinstance(items, list) or not 1 <= len(items) <= 50:
+        raise _fail(("filters", "and"), _("and must hold 1 to 50 filters."))
+    return items
+
+
+def _filters_q(items: list, schema, *, user) -> Q:
     q = Q()
     for index, flt in enumerate(items):
         loc = ("filters", "and", index)
@@ -302,12 +309,9 @@ def _filters_q(filters, schema, *, user) -> Q:
     return q
 
 
-def _only_response_statuses(filters) -> list[str] | None:
-    """The statuses of `filters` (already checked by `_filters_q`) when they are one filter
-    on the response status and nothing else; then the total has a cheaper count."""
-    if not isinstance(filters, dict):
-        return None
-    items = filters["and"] if "and" in filters else [filters]
+def _only_response_statuses(items: list) -> list[str] | None:
+    """The statuses of the filter `items` (already checked by `_filters_q`) when they are one
+    filter on the response status and nothing else; then the total has a cheaper count."""
     if len(items) != 1:
         return None
     scope = items[0].get("scope") or {}
@@ -383,10 +387,11 @@ def search_records(
     if query is not None and not isinstance(query, dict):
         raise _fail(("query",), _("query must be an object."))
     query = query or {}
-    search = RecordQuery(dataset, where=_filters_q(body.get("filters"), schema, user=user))
+    filters = _filter_items(body.get("filters"))
+    search = RecordQuery(dataset, where=_filters_q(filters, schema, user=user))
     if query.get("text") is not None:
         search.text, search.text_field = _text(query["text"], schema)
-    statuses = _only_response_statuses(body.get("filters"))
+    statuses = _only_response_statuses(filters)
     if statuses is not None:
         search.count = lambda: _response_status_count(dataset, statuses, user=user)
     vector = query.get("vector")

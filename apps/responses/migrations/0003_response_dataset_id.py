@@ -4,7 +4,7 @@ ORM), and a record never changes dataset. With the index below, the number of a 
 records with a response of some status is counted from the responses alone: counting it
 from the records probed every record of the dataset (120-200 ms at a million records,
 bench/search.py) where the dataset's responses are a tenth of that (apps/records/search.py,
-`response_status_total`).
+`_response_status_count`).
 """
 
 from django.db import migrations
